@@ -1,0 +1,1 @@
+"""First-party srbench plugins: one sub-package per paper (see plugins/<name>/README.md)."""

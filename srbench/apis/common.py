@@ -1,0 +1,160 @@
+"""Config loading and checking shared by train and test: one clear error before the Runner starts."""
+from __future__ import annotations
+
+import inspect
+import os
+from pathlib import Path
+
+from mmengine.config import Config
+
+from ..errors import ConfigError, SRBenchError
+from ..plugins import check_registered, ensure_plugins_loaded, find_model, records
+
+DATALOADER_KEYS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+EVALUATOR_KEYS = ('val_evaluator', 'test_evaluator')
+
+
+def resolve_config_path(config) -> Path:
+    """A config file path, or the name of a config some plugin ships (``espcn_x3``)."""
+    p = Path(os.path.expanduser(str(config)))
+    if p.is_file():
+        return p
+    if p.exists():
+        raise ConfigError(f'config is not a file: {p}')
+    name = p.name if p.suffix == '.py' else p.name + '.py'
+    if p.parent == Path('.'):
+        for r in records():
+            d = r.plugin.configs_dir() if r.ok and r.plugin else None
+            if d is not None and (d / name).is_file():
+                return d / name
+    raise ConfigError(f'config file not found: {config}')
+
+
+def load_config(config, cfg_options: dict | None = None) -> Config:
+    path = resolve_config_path(config)
+    try:
+        cfg = Config.fromfile(str(path))
+    except SRBenchError:
+        raise
+    except Exception as e:  # noqa: BLE001 -- syntax errors, missing _base_ files...
+        raise ConfigError(f'cannot read config {path}: {type(e).__name__}: {str(e).splitlines()[0]}') from None
+    if cfg_options:
+        try:
+            cfg.merge_from_dict(cfg_options)
+        except Exception as e:  # noqa: BLE001
+            raise ConfigError(f'bad --cfg-options {cfg_options}: {e}') from None
+    cfg.setdefault('default_scope', 'srbench')
+    cfg.filename_resolved = str(path)
+    if 'model' not in cfg:
+        raise ConfigError(f'config {path} has no "model"')
+    return cfg
+
+
+def _as_list(x):
+    if x is None:
+        return []
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def iter_dataset_cfgs(ds):
+    """Dataset configs, through wrappers (``dataset=``) and concatenations (``datasets=[...]``)."""
+    if not isinstance(ds, dict):
+        return
+    yield ds
+    if isinstance(ds.get('dataset'), dict):
+        yield from iter_dataset_cfgs(ds['dataset'])
+    for d in _as_list(ds.get('datasets')):
+        yield from iter_dataset_cfgs(d)
+
+
+def model_info_of(cfg):
+    """(generator name, ModelInfo, Plugin|None) of a config's model."""
+    from ..plugins import ModelInfo
+    from ..registry import MODELS
+    m = cfg.model
+    if not isinstance(m, dict) or 'type' not in m:
+        raise ConfigError('config key "model" must be a dict with a "type"')
+    if isinstance(m['type'], str):
+        check_registered('model', MODELS, m['type'])
+    gen = m.get('generator')
+    if not isinstance(gen, dict) or 'type' not in gen:
+        raise ConfigError('config key "model.generator" must be a dict with a "type" (the network)')
+    gname = gen['type'] if isinstance(gen['type'], str) else gen['type'].__name__
+    if isinstance(gen['type'], str):
+        check_registered('model', MODELS, gname)
+    found = find_model(gname)
+    if found is not None:
+        return gname, found[0], found[1]
+    if m.get('input_kind') and m.get('channels') and m.get('scales'):
+        return gname, ModelInfo(m['input_kind'], m['channels'], tuple(m['scales']), bool(m.get('multiscale'))), None
+    raise ConfigError(f'network {gname!r} is not declared by any plugin; declare it (srbench.plugins.ModelInfo) '
+                      'or give model.input_kind, model.channels and model.scales')
+
+
+def apply_model_meta(cfg) -> None:
+    """Fill every dataset's ``input_kind``/``channels`` from the model's plugin metadata and check
+    scales -- the plugin declares them once; configs do not repeat them."""
+    from ..registry import DATASETS
+    gname, info, plugin = model_info_of(cfg)
+    fixed = None if info.multiscale else cfg.model.generator.get('scale')
+    for key in DATALOADER_KEYS:
+        for dl in _as_list(cfg.get(key)):
+            if not isinstance(dl, dict):
+                continue
+            for i, ds in enumerate(iter_dataset_cfgs(dl.get('dataset'))):
+                t = ds.get('type')
+                if t is None:
+                    continue
+                if isinstance(t, str):
+                    check_registered('dataset', DATASETS, t)
+                    cls = DATASETS.get(t)
+                else:
+                    cls = t
+                try:
+                    params = inspect.signature(cls.__init__).parameters
+                except (TypeError, ValueError):
+                    params = {}
+                where = f'{key}.dataset' + ('' if i == 0 else f' ({t})')
+                for k, want in (('input_kind', info.input), ('channels', info.channels)):
+                    if k not in params:
+                        continue
+                    have = ds.get(k)
+                    if have is None:
+                        ds[k] = want
+                    elif have != want:
+                        raise ConfigError(
+                            f'{where}.{k}={have!r}, but {gname}' + (f' (plugin {plugin.name!r})' if plugin else '')
+                            + f' takes {k}={want!r}; remove the key to use the model\'s own')
+                scales = ds.get('scales') or ([ds['scale']] if ds.get('scale') is not None else [])
+                for s in _as_list(scales):
+                    if s not in info.scales:
+                        raise ConfigError(f'{where}: scale x{s} is not supported by {gname}; supported: '
+                                          + ', '.join(f'x{v}' for v in info.scales))
+                    if fixed is not None and s != fixed:
+                        raise ConfigError(f'{where}: scale x{s}, but model.generator.scale={fixed} '
+                                          f'({gname} is a single-scale network)')
+
+
+def validate_config(cfg) -> None:
+    """Every component type the config names exists (one line with close names otherwise)."""
+    from ..registry import METRICS, MODELS
+    ensure_plugins_loaded()
+    pl = cfg.model.get('pixel_loss')
+    if isinstance(pl, dict) and isinstance(pl.get('type'), str):
+        check_registered('loss', MODELS, pl['type'])
+    for key in EVALUATOR_KEYS:
+        ev = cfg.get(key)
+        if isinstance(ev, dict) and 'metrics' in ev:
+            ev = ev['metrics']
+        for m in _as_list(ev):
+            if isinstance(m, dict) and isinstance(m.get('type'), str):
+                check_registered('metric', METRICS, m['type'])
+    apply_model_meta(cfg)
+
+
+def work_dir_for(cfg, work_dir: str | None) -> str:
+    if work_dir:
+        return work_dir
+    if cfg.get('work_dir'):
+        return cfg.work_dir
+    return str(Path('work_dirs') / Path(cfg.filename_resolved).stem)

@@ -1,0 +1,127 @@
+"""test(): what ``tools/test.py`` calls -- evaluate every test set of a config and write the
+results JSON (model, plugin, checkpoint, protocol, per-image and mean metrics, config, commit, date)."""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import os
+import subprocess
+from pathlib import Path
+
+from .. import __version__
+from ..errors import ConfigError
+from .common import load_config, model_info_of, validate_config, work_dir_for
+
+RESULTS_FORMAT = 'srbench-results/1'
+
+
+def git_commit(start: str | Path | None = None) -> str | None:
+    """HEAD of the git checkout holding ``start`` (or the cwd); None outside git."""
+    try:
+        out = subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=str(start or os.getcwd()), capture_output=True,
+                             text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    commit = out.stdout.strip()
+    dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no'], cwd=str(start or os.getcwd()),
+                           capture_output=True, text=True, timeout=10)
+    return commit + ('-dirty' if dirty.returncode == 0 and dirty.stdout.strip() else '')
+
+
+def _json_safe(x):
+    if isinstance(x, float) and not math.isfinite(x):
+        return 'inf' if x > 0 else ('-inf' if x < 0 else 'nan')
+    if isinstance(x, dict):
+        return {str(k): _json_safe(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_json_safe(v) for v in x]
+    if isinstance(x, (str, int, float, bool)) or x is None:
+        return x
+    return repr(x) if not isinstance(x, type) else f'{x.__module__}.{x.__qualname__}'
+
+
+def write_json_atomic(obj, path) -> None:
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_name(f'.{p.name}.tmp{os.getpid()}')
+    with open(tmp, 'w', encoding='utf-8') as f:
+        json.dump(_json_safe(obj), f, indent=1)
+        f.write('\n')
+    os.replace(tmp, p)
+
+
+def prepare_test_cfg(config, ckpt=None, work_dir=None, cfg_options=None, launcher='none'):
+    from ..engine import load_checkpoint_file, setup_distributed
+    cfg = load_config(config, cfg_options)
+    if not cfg.get('test_dataloader'):
+        raise ConfigError(f'config {cfg.filename_resolved} has no "test_dataloader"')
+    if not cfg.get('test_evaluator'):
+        raise ConfigError(f'config {cfg.filename_resolved} has no "test_evaluator"')
+    gname, info, plugin = model_info_of(cfg)
+    if ckpt is None and info.trainable:
+        raise ConfigError(f'--ckpt is required: {gname} has weights (only weight-free models such as Bicubic '
+                          'test without one)')
+    if ckpt is not None:
+        load_checkpoint_file(ckpt)   # exists and is a checkpoint: a clear error now
+    validate_config(cfg)
+    cfg.work_dir = work_dir_for(cfg, work_dir)
+    tc = dict(cfg.get('test_cfg') or {})
+    tc.setdefault('type', 'MultiTestLoop')
+    cfg.test_cfg = tc
+    cfg.load_from, cfg.resume = None, False
+    for k in ('train_dataloader', 'train_cfg', 'optim_wrapper', 'param_scheduler', 'val_dataloader',
+              'val_cfg', 'val_evaluator'):
+        cfg.pop(k, None)
+    setup_distributed(cfg, launcher)
+    return cfg
+
+
+def test(config, ckpt=None, out=None, work_dir=None, cfg_options=None, launcher='none') -> dict:
+    """Evaluate ``config``'s test sets with the weights in ``ckpt`` and write the results JSON.
+
+    Returns the results dict (also written to ``out``, default ``<work_dir>/results.json``).
+    """
+    from mmengine.dist import is_main_process
+
+    from ..engine import load_weights, sha256_file
+    from .train import build_runner
+    cfg = prepare_test_cfg(config, ckpt, work_dir, cfg_options, launcher)
+    gname, info, plugin = model_info_of(cfg)
+    runner = build_runner(cfg)
+    model = runner.model.module if hasattr(runner.model, 'module') else runner.model
+    if ckpt is not None:
+        load_weights(model, ckpt, strict=True)
+        runner._has_loaded = True
+    runner.test()
+    loop = runner.test_loop
+    rec = next((r for r in _records() if plugin is not None and r.ok and r.plugin is plugin), None)
+    results = dict(
+        format=RESULTS_FORMAT,
+        srbench_version=__version__,
+        date=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec='seconds'),
+        git_commit=git_commit(Path(cfg.filename_resolved).parent),
+        config_path=str(Path(cfg.filename_resolved).resolve()),
+        model=dict(type=cfg.model.type if isinstance(cfg.model.type, str) else cfg.model.type.__name__,
+                   generator=gname, plugin=plugin.name if plugin else None,
+                   plugin_version=rec.version if rec else None, distribution=rec.distribution if rec else None,
+                   input_kind=info.input, channels=info.channels, scales=list(info.scales),
+                   multiscale=info.multiscale,
+                   params=sum(p.numel() for p in model.parameters())),
+        checkpoint=(dict(path=str(Path(ckpt).resolve()), sha256=sha256_file(ckpt)) if ckpt else None),
+        results=loop.results,
+        skipped=loop.skipped,
+        config=cfg.to_dict(),
+    )
+    if is_main_process():
+        out = out or os.path.join(cfg.work_dir, 'results.json')
+        write_json_atomic(results, out)
+        results['out'] = str(out)
+    return results
+
+
+def _records():
+    from ..plugins import records
+    return records()

@@ -1,0 +1,70 @@
+"""train(): what ``tools/train.py`` calls."""
+from __future__ import annotations
+
+import os
+
+from ..errors import CheckpointError, ConfigError
+from .common import load_config, validate_config, work_dir_for
+
+
+def build_runner(cfg):
+    from mmengine.runner import Runner
+
+    from ..registry import RUNNERS
+    if 'runner_type' in cfg:
+        return RUNNERS.build(cfg)
+    return Runner.from_cfg(cfg)
+
+
+def prepare_train_cfg(config, work_dir=None, resume=None, amp=False, cfg_options=None, launcher='none'):
+    """The checked config a training run uses (no Runner built)."""
+    import torch
+
+    from ..engine import find_latest_checkpoint, load_checkpoint_file, setup_distributed
+    from .common import model_info_of
+    cfg = load_config(config, cfg_options)
+    for k in ('train_dataloader', 'train_cfg', 'optim_wrapper'):
+        if not cfg.get(k):
+            raise ConfigError(f'config {cfg.filename_resolved} has no "{k}": it cannot be trained')
+    gname, info, _ = model_info_of(cfg)
+    if not info.trainable:
+        raise ConfigError(f'{gname} has no weights to train; test it with tools/test.py')
+    validate_config(cfg)
+    cfg.work_dir = work_dir_for(cfg, work_dir)
+    if amp:
+        ow = cfg.optim_wrapper
+        if torch.cuda.is_available():
+            ow.type = 'AmpOptimWrapper'
+            ow.setdefault('loss_scale', 'dynamic')
+        else:
+            ow.type = 'CPUAmpOptimWrapper'
+    if resume:
+        if resume == 'auto':
+            ckpt = find_latest_checkpoint(cfg.work_dir)
+            if ckpt is None:
+                raise CheckpointError(f'--resume: no checkpoint in the work dir {cfg.work_dir} to resume from')
+        else:
+            ckpt = os.path.expanduser(resume)
+        load_checkpoint_file(ckpt)  # a clear error now rather than deep inside the Runner
+        cfg.resume, cfg.load_from = True, ckpt
+    setup_distributed(cfg, launcher)
+    return cfg
+
+
+def train(config, work_dir=None, resume=None, amp=False, cfg_options=None, launcher='none'):
+    """Train ``config`` with MMEngine's Runner.
+
+    Args:
+        resume: ``None``; ``'auto'`` -- the latest checkpoint of the work dir; or a checkpoint path.
+            A resumed run continues at the saved iteration with the saved optimizer and scheduler
+            state, the saved seed, and the data order (the loader is advanced past the batches
+            already seen).
+        amp: mixed precision (CUDA AMP on GPU, bfloat16 autocast on CPU).
+        launcher: ``none``, ``pytorch`` (torchrun) or ``slurm``; without CUDA the gloo backend is used.
+    Returns:
+        the Runner after training.
+    """
+    cfg = prepare_train_cfg(config, work_dir, resume, amp, cfg_options, launcher)
+    runner = build_runner(cfg)
+    runner.train()
+    return runner

@@ -1,0 +1,142 @@
+"""What every srbench dataset shares: the sample layout, the colour/Y handling, LR generation,
+the collate function, and the link to the model's plugin metadata.
+
+A sample is a dict::
+
+    {'inputs': Tensor[C, h, w] float32 in [0, 1],   # LR, or LR bicubic-upsampled to the HR size
+     'gt':     Tensor[C, H, W] float32 in [0, 1],   # HR (absent for inference-only data)
+     'metainfo': {'name': str, 'scale': int, 'channels': 'y'|'rgb', 'input_kind': 'lr'|'bicubic',
+                  'is_gray': bool, 'dataset': str, ...}}
+
+``C`` is 1 for ``channels='y'`` and 3 for ``'rgb'``. Values are uint8 / 255 wherever they come
+from uint8 data, so ``round(x * 255)`` gives the exact uint8 back (what the MATLAB protocol needs).
+
+``input_kind`` and ``channels`` default to ``None``: srbench's train/test APIs fill them from the
+model's plugin metadata (:func:`srbench.apis.common.apply_model_meta`), so that a config never
+repeats them. A dataset built by hand must be given both.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ..errors import ConfigError, DataError
+from ..plugins import CHANNELS, INPUT_KINDS, ensure_plugins_loaded
+from ..registry import FUNCTIONS
+from ..transforms.color import rgb2ycbcr
+from ..transforms.imresize import imresize_np
+
+
+def check_kind_channels(input_kind, channels, owner: str):
+    if input_kind is None or channels is None:
+        raise ConfigError(
+            f'{owner}: input_kind and channels are not set; srbench fills them from the model\'s plugin '
+            f'metadata when a config is run through tools/train.py or tools/test.py -- when building the '
+            f'dataset by hand pass input_kind={INPUT_KINDS} and channels={CHANNELS}')
+    if input_kind not in INPUT_KINDS:
+        raise ConfigError(f'{owner}: input_kind must be one of {INPUT_KINDS}, got {input_kind!r}')
+    if channels not in CHANNELS:
+        raise ConfigError(f'{owner}: channels must be one of {CHANNELS}, got {channels!r}')
+
+
+def check_scale(scale, owner: str) -> int:
+    if isinstance(scale, bool) or not isinstance(scale, (int, np.integer)) or int(scale) < 1:
+        raise ConfigError(f'{owner}: scale must be a positive integer, got {scale!r}')
+    return int(scale)
+
+
+def to_channels(img: np.ndarray, channels: str) -> np.ndarray:
+    """uint8 RGB (H×W×3) or gray (H×W) → H×W×C uint8 with C = 1 (Y) or 3 (RGB).
+
+    Y is MATLAB ``rgb2ycbcr`` on uint8, rounded; a single-channel image is used as Y directly.
+    For RGB, a single-channel image is repeated to 3 channels.
+    """
+    if channels == 'y':
+        y = img if img.ndim == 2 else rgb2ycbcr(img, y_only=True)
+        return y[:, :, None]
+    if img.ndim == 2:
+        return np.repeat(img[:, :, None], 3, axis=2)
+    return img
+
+
+def mod_crop(img: np.ndarray, scale: int) -> np.ndarray:
+    """Crop the bottom/right so that both sides are multiples of ``scale`` (MATLAB ``modcrop``)."""
+    h, w = img.shape[:2]
+    return img[:h - h % scale, :w - w % scale]
+
+
+def to_tensor(img: np.ndarray) -> torch.Tensor:
+    """H×W×C uint8 or float array → Tensor[C, H, W] float32 (uint8 scaled by 1/255)."""
+    if img.ndim == 2:
+        img = img[:, :, None]
+    t = torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1)))
+    return t.float().div_(255.0) if img.dtype == np.uint8 else t.float()
+
+
+def make_lr(hr: np.ndarray, scale: int, quantize: bool) -> np.ndarray:
+    """LR by MATLAB bicubic ``imresize(hr, 1/scale)`` of a mod-cropped HR (H×W×C uint8).
+
+    ``quantize=True`` resizes the uint8 image (MATLAB rounds to uint8 after each dimension, as for an
+    LR image saved to disk); ``False`` resizes ``hr / 255`` in double precision and keeps the float
+    result (the classic Y-channel test code: SRCNN, VDSR, DRRN).
+    """
+    if quantize:
+        return imresize_np(hr, 1.0 / scale)
+    return imresize_np(hr.astype(np.float64) / 255.0, 1.0 / scale)
+
+
+def upsample(lr: np.ndarray, scale: int, out_hw) -> np.ndarray:
+    """The HR-sized bicubic input of SRCNN-style models: MATLAB ``imresize(lr, scale)``."""
+    return imresize_np(lr, output_shape=out_hw) if out_hw is not None else imresize_np(lr, float(scale))
+
+
+class SRDatasetBase(torch.utils.data.Dataset):
+    """Base of srbench datasets: scale / input kind / channels, and plugin loading when a
+    DataLoader worker unpickles the dataset (spawn start method)."""
+
+    def __init__(self, scale=None, input_kind=None, channels=None, name: str | None = None):
+        owner = type(self).__name__
+        self.scale = check_scale(scale, owner) if scale is not None else None
+        check_kind_channels(input_kind, channels, owner)
+        self.input_kind = input_kind
+        self.channels = channels
+        self.name = name or owner
+
+    @property
+    def metainfo(self) -> dict:
+        return dict(dataset=self.name, scale=self.scale, channels=self.channels, input_kind=self.input_kind)
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        ensure_plugins_loaded()
+
+
+@FUNCTIONS.register_module()
+def sr_collate(batch):
+    """Stack samples into ``{'inputs': Tensor[N,C,h,w], 'data_samples': {'gt': Tensor[N,C,H,W] | None,
+    'metainfo': [dict, ...]}}``. All samples of a batch must share a size and a scale."""
+    if not batch:
+        raise DataError('empty batch')
+    shapes = {tuple(s['inputs'].shape) for s in batch}
+    if len(shapes) > 1:
+        raise DataError(f'samples of different sizes in one batch: {sorted(shapes)}; use batch_size=1 for '
+                        'whole test images or crop training patches to one size')
+    scales = {s['metainfo'].get('scale') for s in batch}
+    if len(scales) > 1:
+        raise DataError(f'samples of different scales in one batch: {sorted(scales)}; multi-scale training '
+                        'needs a batch sampler that keeps one scale per batch')
+    gts = [s.get('gt') for s in batch]
+    gt = torch.stack(gts) if all(g is not None for g in gts) else None
+    return dict(inputs=torch.stack([s['inputs'] for s in batch]),
+                data_samples=dict(gt=gt, metainfo=[s['metainfo'] for s in batch]))
+
+
+# MMEngine's Runner looks collate functions up in the *root* FUNCTIONS registry without a scope, so
+# ``collate_fn=dict(type='sr_collate')`` needs the name there too.
+def _register_root_collate():
+    from mmengine.registry import FUNCTIONS as ROOT_FUNCTIONS
+    if ROOT_FUNCTIONS.get('sr_collate') is None:
+        ROOT_FUNCTIONS.register_module('sr_collate', module=sr_collate)
+
+
+_register_root_collate()

@@ -1,0 +1,194 @@
+"""Checkpoints: atomic writes, ``weights_only=True`` loading, and clear errors.
+
+torch >= 2.6 loads with ``weights_only=True`` by default, and MMEngine 0.10.x checkpoints do not
+load that way (their message hub pickles ``HistoryBuffer`` objects holding numpy arrays; mmengine
+issue #1655). Rather than loading anything with ``weights_only=False``, srbench writes its
+checkpoints so that they *are* weights-only loadable: before saving, the message hub's
+``HistoryBuffer``s, numpy arrays/scalars and ``Counter``s are encoded as plain dicts of tensors and
+numbers, and decoded again after loading. Every checkpoint -- ours (resume, ``load_from``,
+``tools/test.py --ckpt``) and third-party weight files -- is then loaded with ``weights_only=True``.
+
+Checkpoints are written to a temporary name in the same folder, fsync'ed, then renamed, so an
+interrupted save never leaves a truncated file under the final name.
+
+Importing this module installs both behaviours into MMEngine (the local-file checkpoint loader,
+and the ``save_checkpoint`` function the Runner calls).
+"""
+from __future__ import annotations
+
+import collections
+import hashlib
+import io
+import os
+import pickle
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import torch
+from mmengine.logging import HistoryBuffer
+from mmengine.runner import checkpoint as _mm_ckpt
+from mmengine.runner import runner as _mm_runner
+from mmengine.runner.checkpoint import CheckpointLoader
+
+from ..errors import CheckpointError
+
+_TAG = '__srbench_enc__'
+
+
+def _encode(obj):
+    if isinstance(obj, HistoryBuffer):
+        return {_TAG: 'HistoryBuffer', 'log': torch.from_numpy(np.asarray(obj._log_history, np.float64)),
+                'count': torch.from_numpy(np.asarray(obj._count_history, np.int64)),
+                'max_length': int(obj.max_length)}
+    if isinstance(obj, np.ndarray):
+        return {_TAG: 'ndarray', 'data': torch.from_numpy(np.ascontiguousarray(obj))}
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, collections.Counter):
+        return {_TAG: 'Counter', 'items': [[_encode(k), v] for k, v in obj.items()]}
+    if isinstance(obj, collections.OrderedDict):
+        return collections.OrderedDict((k, _encode(v)) for k, v in obj.items())
+    if isinstance(obj, dict):
+        return {k: _encode(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_encode(v) for v in obj]
+    if isinstance(obj, tuple):
+        return tuple(_encode(v) for v in obj)
+    return obj
+
+
+def _decode(obj):
+    if isinstance(obj, dict):
+        tag = obj.get(_TAG)
+        if tag == 'HistoryBuffer':
+            return HistoryBuffer(obj['log'].numpy().tolist(), obj['count'].numpy().tolist(), obj['max_length'])
+        if tag == 'ndarray':
+            return obj['data'].numpy()
+        if tag == 'Counter':
+            return collections.Counter({_decode(k): v for k, v in obj['items']})
+        return type(obj)((k, _decode(v)) for k, v in obj.items())
+    if isinstance(obj, list):
+        return [_decode(v) for v in obj]
+    if isinstance(obj, tuple):
+        return tuple(_decode(v) for v in obj)
+    return obj
+
+
+def atomic_torch_save(obj, filename) -> None:
+    """``torch.save`` to a temporary file in the same folder, fsync, then rename."""
+    path = Path(filename)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f'.{path.name}.tmp{os.getpid()}')
+    try:
+        with open(tmp, 'wb') as f:
+            torch.save(obj, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def save_checkpoint(checkpoint, filename, file_client_args=None, backend_args=None) -> None:
+    """Replacement for MMEngine's ``save_checkpoint``: weights-only-loadable, atomic for local paths."""
+    fn = str(filename)
+    if '://' in fn and not fn.startswith('file://'):
+        buf = io.BytesIO()
+        torch.save(_encode(checkpoint), buf)
+        from mmengine.fileio import get_file_backend
+        get_file_backend(fn, backend_args=backend_args).put(buf.getvalue(), fn)
+        return
+    atomic_torch_save(_encode(checkpoint), fn.removeprefix('file://'))
+
+
+def load_checkpoint_file(filename, map_location='cpu'):
+    """Load a checkpoint or weight file with ``weights_only=True``; one clear error otherwise."""
+    p = Path(os.path.expanduser(str(filename)))
+    if not p.exists():
+        raise CheckpointError(f'checkpoint file does not exist: {p}')
+    if not p.is_file():
+        raise CheckpointError(f'checkpoint path is not a file: {p}')
+    try:
+        obj = torch.load(p, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as e:
+        first = next((ln for ln in str(e).splitlines() if 'Unsupported global' in ln), str(e).splitlines()[0])
+        raise CheckpointError(
+            f'{p} pickles Python objects that srbench will not unpickle ({first.strip()}); srbench loads every '
+            'checkpoint with weights_only=True. If you trust the file, re-save only its weights: '
+            "torch.save(torch.load(f, weights_only=False)['state_dict'], 'weights.pth')") from None
+    except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError, OSError) as e:
+        raise CheckpointError(f'{p} is not a checkpoint (torch.load failed: {str(e).splitlines()[0]})') from None
+    return _decode(obj)
+
+
+def state_dict_of(ckpt, filename) -> dict:
+    """The tensor state dict inside a loaded checkpoint (``ckpt['state_dict']`` or the dict itself)."""
+    sd = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else None
+    if not isinstance(sd, dict) or not sd or not all(isinstance(v, torch.Tensor) for v in sd.values()):
+        raise CheckpointError(f'{filename} is not a checkpoint: it holds no state_dict of tensors')
+    return sd
+
+
+def load_weights(model: torch.nn.Module, filename, strict: bool = True) -> dict:
+    """Load a checkpoint's weights into ``model`` (an SRModel, or its generator for bare network
+    state dicts). Mismatched keys or shapes are a CheckpointError naming the file."""
+    ckpt = load_checkpoint_file(filename)
+    sd = state_dict_of(ckpt, filename)
+    sd = {k.removeprefix('module.'): v for k, v in sd.items()}
+    target, own = model, model.state_dict()
+    if not set(sd) & set(own) and hasattr(model, 'generator'):
+        target, own = model.generator, model.generator.state_dict()
+    missing = sorted(set(own) - set(sd))
+    unexpected = sorted(set(sd) - set(own))
+    shapes = [f'{k}: {tuple(sd[k].shape)} vs {tuple(own[k].shape)}' for k in sorted(set(sd) & set(own))
+              if sd[k].shape != own[k].shape]
+    if strict and (missing or unexpected or shapes):
+        def few(xs):
+            return ', '.join(xs[:4]) + (f' (+{len(xs) - 4} more)' if len(xs) > 4 else '')
+        parts = [f'missing keys {few(missing)}' if missing else '',
+                 f'unexpected keys {few(unexpected)}' if unexpected else '',
+                 f'shape mismatch {few(shapes)}' if shapes else '']
+        raise CheckpointError(f'{filename} does not fit the model {type(getattr(model, "generator", model)).__name__}: '
+                              + '; '.join(x for x in parts if x))
+    target.load_state_dict(sd, strict=strict)
+    return ckpt if isinstance(ckpt, dict) else {}
+
+
+def sha256_file(filename, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(filename, 'rb') as f:
+        for b in iter(lambda: f.read(chunk), b''):
+            h.update(b)
+    return h.hexdigest()
+
+
+def find_latest_checkpoint(work_dir) -> str | None:
+    """The newest checkpoint of a work dir: ``last_checkpoint`` if it names a file that exists,
+    else the highest ``iter_*.pth`` / ``epoch_*.pth``."""
+    wd = Path(work_dir)
+    pointer = wd / 'last_checkpoint'
+    if pointer.is_file():
+        target = Path(pointer.read_text().strip())
+        if target.is_file():
+            return str(target)
+    best, best_n = None, -1
+    for pat in ('iter_*.pth', 'epoch_*.pth'):
+        for f in wd.glob(pat):
+            try:
+                n = int(f.stem.split('_')[1])
+            except (IndexError, ValueError):
+                continue
+            if n > best_n:
+                best, best_n = f, n
+    return str(best) if best else None
+
+
+@CheckpointLoader.register_scheme(prefixes='', force=True)
+def _load_from_local(filename, map_location):
+    return load_checkpoint_file(filename, map_location)
+
+
+_mm_runner.save_checkpoint = save_checkpoint
+_mm_ckpt.save_checkpoint = save_checkpoint

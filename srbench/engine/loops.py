@@ -1,0 +1,123 @@
+"""MultiTestLoop: evaluate every test set of a config (each dataloader is one data set at one
+scale) and keep per-image results, for the results JSON."""
+from __future__ import annotations
+
+import copy
+import logging
+import os
+from typing import Sequence
+
+import torch
+from mmengine.logging import print_log
+from mmengine.runner.amp import autocast
+from mmengine.runner.base_loop import BaseLoop
+
+from ..registry import LOOPS
+
+
+def _dataset_cfg_dirs(ds_cfg) -> list[str]:
+    """Folders/files a dataset config points at (for skip_missing)."""
+    out = []
+    if isinstance(ds_cfg, dict):
+        for k, v in ds_cfg.items():
+            if k.endswith(('_dir', '_path', '_file')) or k in ('h5_path', 'lmdb_path', 'hr_lmdb', 'lr_lmdb'):
+                if isinstance(v, str) and v:
+                    out.append(v)
+            elif k in ('dataset',):
+                out += _dataset_cfg_dirs(v)
+            elif k == 'datasets' and isinstance(v, (list, tuple)):
+                for d in v:
+                    out += _dataset_cfg_dirs(d)
+    return out
+
+
+@LOOPS.register_module()
+class MultiTestLoop(BaseLoop):
+    """Test loop over several dataloaders with one evaluator config.
+
+    Args:
+        runner: the Runner.
+        dataloader: one dataloader config or a list of them (one per data set and scale).
+        evaluator: metric config(s), rebuilt fresh for every dataloader.
+        fp16: autocast during inference.
+        skip_missing: skip (with a warning) a data set whose folder or file does not exist, instead of
+            failing; the run fails if every data set is missing.
+    """
+
+    def __init__(self, runner, dataloader, evaluator, fp16: bool = False, skip_missing: bool = False):
+        self._runner = runner
+        cfgs = dataloader if isinstance(dataloader, (list, tuple)) else [dataloader]
+        self.dataloader_cfgs = [copy.deepcopy(c) for c in cfgs]
+        self.evaluator_cfg = evaluator
+        self.fp16, self.skip_missing = fp16, skip_missing
+        self.dataloader = None
+        self.results: list[dict] = []
+        self.skipped: list[str] = []
+
+    def _missing(self, dl_cfg) -> list[str]:
+        ds = dl_cfg.get('dataset', {}) if isinstance(dl_cfg, dict) else {}
+        return [p for p in _dataset_cfg_dirs(ds) if not os.path.exists(os.path.expanduser(p))]
+
+    def run(self) -> dict:
+        self.runner.call_hook('before_test')
+        all_metrics = {}
+        for dl_cfg in self.dataloader_cfgs:
+            if not isinstance(dl_cfg, dict):
+                dl = dl_cfg
+            else:
+                missing = self._missing(dl_cfg) if self.skip_missing else []
+                if missing:
+                    ds = dl_cfg.get('dataset', {})
+                    label = f'{ds.get("name") or ds.get("hr_dir")} x{ds.get("scale")}'
+                    print_log(f'srbench: skipping test set {label}: {missing[0]} does not exist',
+                              logger='current', level=logging.WARNING)
+                    self.skipped.append(label)
+                    continue
+                dl = self.runner.build_dataloader(copy.deepcopy(dl_cfg), seed=self.runner.seed)
+            all_metrics.update(self._run_one(dl))
+        if not self.results:
+            from ..errors import DataError
+            raise DataError('no test set could be evaluated: ' + ('all are missing: ' + ', '.join(self.skipped)
+                                                                   if self.skipped else 'the config has none'))
+        self.runner.call_hook('after_test')
+        return all_metrics
+
+    def _run_one(self, dl) -> dict:
+        self.dataloader = dl
+        evaluator = self.runner.build_evaluator(copy.deepcopy(self.evaluator_cfg))
+        ds = dl.dataset
+        meta = dict(getattr(ds, 'metainfo', {}) or {})
+        evaluator.dataset_meta = meta
+        self.runner.call_hook('before_test_epoch')
+        self.runner.model.eval()
+        for idx, batch in enumerate(dl):
+            self.runner.call_hook('before_test_iter', batch_idx=idx, data_batch=batch)
+            with torch.no_grad(), autocast(enabled=self.fp16):
+                outputs = self.runner.model.test_step(batch)
+            evaluator.process(data_samples=outputs, data_batch=batch)
+            self.runner.call_hook('after_test_iter', batch_idx=idx, data_batch=batch, outputs=outputs)
+        metrics = evaluator.evaluate(len(ds))
+        name, scale = meta.get('dataset', type(ds).__name__), meta.get('scale')
+        self.results.append(self._record(evaluator.metrics, metrics, meta, ds))
+        tagged = {f'{name}/x{scale}/{k}': v for k, v in metrics.items()}
+        self.runner.call_hook('after_test_epoch', metrics=tagged)
+        return tagged
+
+    @staticmethod
+    def _record(metric_objs: Sequence, metrics: dict, meta: dict, ds) -> dict:
+        per_image: list[dict] = []
+        protocol = {}
+        for m in metric_objs:
+            rows = getattr(m, 'per_image', None) or []
+            for i, row in enumerate(rows):
+                if i >= len(per_image):
+                    per_image.append({'name': row.get('name')})
+                per_image[i].update({(f'{m.prefix}/{k}' if m.prefix else k): v
+                                     for k, v in row.items() if k != 'name'})
+            if hasattr(m, 'protocol_info'):
+                key = getattr(m, 'metric_name', type(m).__name__)
+                protocol[f'{m.prefix}/{key}' if m.prefix else key] = m.protocol_info(meta.get('scale'))
+        data_protocol = ds.protocol_info() if hasattr(ds, 'protocol_info') else {}
+        return dict(dataset=meta.get('dataset'), scale=meta.get('scale'), num_images=len(ds),
+                    metrics={k: float(v) if isinstance(v, (int, float)) else v for k, v in metrics.items()},
+                    protocol=dict(metrics=protocol, data=data_protocol), per_image=per_image)

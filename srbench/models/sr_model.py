@@ -1,0 +1,162 @@
+"""The MMEngine model that wraps every SR network.
+
+``SRModel`` owns what all papers share -- the pixel loss, the input checks, the scale -- and
+delegates the network to ``generator`` (a MODELS entry from a plugin). What the pipeline needs to
+know about the network (input kind, channels, scales) comes from the plugin's declaration
+(:class:`srbench.plugins.ModelInfo`), never from its name.
+
+Papers with special training (recursive supervision, multi-level losses) subclass ``SRModel`` and
+override :meth:`compute_loss`; the generator may return a dict in training mode then.
+"""
+from __future__ import annotations
+
+import inspect
+
+import torch
+from mmengine.model import BaseModel
+
+from ..errors import ConfigError, ModelInputError
+from ..plugins import ModelInfo, check_registered, find_model
+from ..registry import MODELS
+
+
+def _center_crop_to(x: torch.Tensor, hw) -> torch.Tensor:
+    dh, dw = x.shape[-2] - hw[0], x.shape[-1] - hw[1]
+    if dh == 0 and dw == 0:
+        return x
+    return x[..., dh // 2:dh // 2 + hw[0], dw // 2:dw // 2 + hw[1]]
+
+
+@MODELS.register_module()
+class SRModel(BaseModel):
+    """Single-image SR model.
+
+    Args:
+        generator: config of the network (a MODELS type declared by a plugin).
+        pixel_loss: config of the loss (``MSELoss``, ``L1Loss``, ``CharbonnierLoss``, ...).
+        input_kind, channels, scales, multiscale: only for networks that no plugin declares; must
+            agree with the declaration otherwise.
+        data_preprocessor: MMEngine data preprocessor (default: move the batch to the device).
+    """
+
+    def __init__(self, generator: dict, pixel_loss: dict | None = None, input_kind: str | None = None,
+                 channels: str | None = None, scales=None, multiscale: bool | None = None,
+                 data_preprocessor: dict | None = None, init_cfg: dict | None = None):
+        super().__init__(data_preprocessor=data_preprocessor or dict(type='BaseDataPreprocessor'),
+                         init_cfg=init_cfg)
+        if not isinstance(generator, dict) or 'type' not in generator:
+            raise ConfigError(f'model.generator must be a dict with a "type", got {generator!r}')
+        gtype = generator['type']
+        gname = gtype if isinstance(gtype, str) else getattr(gtype, '__name__', str(gtype))
+        if isinstance(gtype, str):
+            check_registered('model', MODELS, gtype)
+        found = find_model(gname)
+        explicit = dict(input=input_kind, channels=channels, scales=tuple(scales) if scales else None,
+                        multiscale=multiscale)
+        if found is not None:
+            info, self.plugin, self.plugin_record = found
+            for k, v in explicit.items():
+                if v is not None and v != getattr(info, k):
+                    raise ConfigError(f'model.{"input_kind" if k == "input" else k}={v!r} contradicts plugin '
+                                      f'{self.plugin.name!r}, which declares {k}={getattr(info, k)!r} for {gname}')
+        else:
+            if input_kind is None or channels is None or not scales:
+                raise ConfigError(f'{gname} is not declared by any plugin: give model.input_kind, model.channels '
+                                  f'and model.scales, or declare it in a plugin (srbench.plugins.ModelInfo)')
+            info = ModelInfo(input=input_kind, channels=channels, scales=tuple(scales),
+                             multiscale=bool(multiscale))
+            self.plugin, self.plugin_record = None, None
+        self.info = info
+        self.generator_name = gname
+        self.generator = MODELS.build(generator)
+        fixed = getattr(self.generator, 'scale', None)
+        self.fixed_scale = None if info.multiscale else (int(fixed) if fixed is not None else None)
+        if self.fixed_scale is not None and self.fixed_scale not in info.scales:
+            raise ModelInputError(f'{gname}: scale {self.fixed_scale} is not supported; '
+                                  f'supported scales: {", ".join(map(str, info.scales))}')
+        try:
+            self._gen_takes_scale = 'scale' in inspect.signature(self.generator.forward).parameters
+        except (TypeError, ValueError):
+            self._gen_takes_scale = False
+        self.pixel_loss = MODELS.build(pixel_loss) if pixel_loss else None
+
+    # -- checks ----------------------------------------------------------------------------
+    def _resolve_scale(self, metainfo, scale=None) -> int:
+        if scale is None and metainfo:
+            scale = metainfo[0].get('scale')
+        if scale is None:
+            scale = self.fixed_scale
+        if scale is None:
+            raise ModelInputError(f'{self.generator_name} serves several scales: the batch must say which '
+                                  '(metainfo["scale"]) or pass scale=')
+        scale = int(scale)
+        if scale not in self.info.scales:
+            raise ModelInputError(f'{self.generator_name} does not support scale x{scale}; supported: '
+                                  + ', '.join(f'x{s}' for s in self.info.scales))
+        if self.fixed_scale is not None and scale != self.fixed_scale:
+            raise ModelInputError(f'this {self.generator_name} was built for x{self.fixed_scale}, but the data '
+                                  f'is x{scale}; use a model built for x{scale} (generator.scale={scale})')
+        return scale
+
+    def _check_inputs(self, inputs, gt, scale):
+        if not isinstance(inputs, torch.Tensor) or inputs.ndim != 4:
+            raise ModelInputError(f'{self.generator_name}: expected a batch tensor N×C×H×W, got '
+                                  f'{tuple(getattr(inputs, "shape", ())) or type(inputs).__name__}')
+        want_c = 1 if self.info.channels == 'y' else 3
+        if inputs.shape[1] != want_c:
+            raise ModelInputError(
+                f'{self.generator_name} takes {self.info.channels.upper()} input ({want_c} channel'
+                f'{"s" if want_c > 1 else ""}), got {inputs.shape[1]} channels; set the dataset\'s '
+                f'channels={self.info.channels!r} (srbench fills it from the plugin metadata unless the config '
+                f'overrides it)')
+        if gt is None:
+            return
+        ih, iw = inputs.shape[-2:]
+        gh, gw = gt.shape[-2:]
+        if self.info.input == 'lr' and (ih * scale, iw * scale) != (gh, gw):
+            kind = 'HR-sized (bicubic-upsampled)' if (ih, iw) == (gh, gw) else f'{iw}x{ih}'
+            raise ModelInputError(
+                f'{self.generator_name} takes the LR image (HR size / {scale}), got {kind} input for a '
+                f'{gw}x{gh} HR; set the dataset\'s input_kind="lr"')
+        if self.info.input == 'bicubic' and (ih, iw) != (gh, gw):
+            raise ModelInputError(
+                f'{self.generator_name} takes the LR image bicubic-upsampled to the HR size ({gw}x{gh}), got '
+                f'{iw}x{ih} input; set the dataset\'s input_kind="bicubic"')
+
+    # -- forward ---------------------------------------------------------------------------
+    def run_generator(self, inputs: torch.Tensor, scale: int):
+        return self.generator(inputs, scale=scale) if self._gen_takes_scale else self.generator(inputs)
+
+    def compute_loss(self, outputs, gt: torch.Tensor, data_samples) -> dict:
+        """Pixel loss; a generator output smaller than the HR (valid convolutions) is compared with
+        the centre of the HR."""
+        if self.pixel_loss is None:
+            raise ConfigError(f'model.pixel_loss is not set: {self.generator_name} cannot be trained without a loss')
+        if isinstance(outputs, dict):
+            outputs = outputs['pred']
+        return dict(loss=self.pixel_loss(outputs, _center_crop_to(gt, outputs.shape[-2:])))
+
+    def forward(self, inputs, data_samples=None, mode: str = 'tensor', scale=None):
+        meta = data_samples.get('metainfo') if isinstance(data_samples, dict) else None
+        gt = data_samples.get('gt') if isinstance(data_samples, dict) else None
+        s = self._resolve_scale(meta, scale)
+        self._check_inputs(inputs, gt, s)
+        if mode == 'loss':
+            if gt is None:
+                raise ModelInputError('training needs ground truth (data_samples["gt"])')
+            return self.compute_loss(self.run_generator(inputs, s), gt, data_samples)
+        out = self.run_generator(inputs, s)
+        if isinstance(out, dict):
+            out = out['pred']
+        if mode == 'tensor':
+            return out
+        if mode == 'predict':
+            if gt is not None and out.shape[-2:] != gt.shape[-2:]:
+                raise ModelInputError(
+                    f'{self.generator_name} produced {out.shape[-1]}x{out.shape[-2]} for a '
+                    f'{gt.shape[-1]}x{gt.shape[-2]} HR; a network with valid (unpadded) convolutions must be '
+                    'tested in its padded mode')
+            n = out.shape[0]
+            return [dict(pred=out[i], gt=None if gt is None else gt[i], metainfo=(meta[i] if meta else {}))
+                    for i in range(n)]
+        raise ConfigError(f'unknown forward mode {mode!r}; expected "loss", "predict" or "tensor"')
