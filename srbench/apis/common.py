@@ -31,13 +31,18 @@ def resolve_config_path(config) -> Path:
 
 
 def load_config(config, cfg_options: dict | None = None) -> Config:
-    path = resolve_config_path(config)
-    try:
-        cfg = Config.fromfile(str(path))
-    except SRBenchError:
-        raise
-    except Exception as e:  # noqa: BLE001 -- syntax errors, missing _base_ files...
-        raise ConfigError(f'cannot read config {path}: {type(e).__name__}: {str(e).splitlines()[0]}') from None
+    """A config file (or plugin config name, or a Config object, copied) with ``cfg_options`` merged."""
+    if isinstance(config, Config):
+        cfg = Config(config.to_dict(), filename=config.filename)
+        path = Path(config.filename) if config.filename else Path('<config>')
+    else:
+        path = resolve_config_path(config)
+        try:
+            cfg = Config.fromfile(str(path))
+        except SRBenchError:
+            raise
+        except Exception as e:  # noqa: BLE001 -- syntax errors, missing _base_ files...
+            raise ConfigError(f'cannot read config {path}: {type(e).__name__}: {str(e).splitlines()[0]}') from None
     if cfg_options:
         try:
             cfg.merge_from_dict(cfg_options)

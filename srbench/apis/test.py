@@ -3,6 +3,7 @@ results JSON (model, plugin, checkpoint, protocol, per-image and mean metrics, c
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import json
 import math
 import os
@@ -14,6 +15,7 @@ from ..errors import ConfigError
 from .common import load_config, model_info_of, validate_config, work_dir_for
 
 RESULTS_FORMAT = 'srbench-results/1'
+_RUN_IDS = itertools.count()
 
 
 def git_commit(start: str | Path | None = None) -> str | None:
@@ -64,10 +66,13 @@ def prepare_test_cfg(config, ckpt=None, work_dir=None, cfg_options=None, launche
     if ckpt is None and info.trainable:
         raise ConfigError(f'--ckpt is required: {gname} has weights (only weight-free models such as Bicubic '
                           'test without one)')
+    validate_config(cfg)
     if ckpt is not None:
         load_checkpoint_file(ckpt)   # exists and is a checkpoint: a clear error now
-    validate_config(cfg)
     cfg.work_dir = work_dir_for(cfg, work_dir)
+    # unique name: two test runs in one process and one second must not share MMEngine's instances
+    cfg.experiment_name = f'{Path(cfg.filename_resolved).stem}_test_{_dt.datetime.now():%Y%m%d_%H%M%S}_{os.getpid()}' \
+        f'_{next(_RUN_IDS)}'
     tc = dict(cfg.get('test_cfg') or {})
     tc.setdefault('type', 'MultiTestLoop')
     cfg.test_cfg = tc

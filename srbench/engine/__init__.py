@@ -2,5 +2,6 @@
 from . import checkpoint  # noqa: F401  (installs the checkpoint loader/saver into MMEngine)
 from .checkpoint import find_latest_checkpoint, load_checkpoint_file, load_weights, sha256_file  # noqa: F401
 from .dist import setup_distributed  # noqa: F401
+from .hooks import TrainTimeLimitHook  # noqa: F401
 from .loops import MultiTestLoop  # noqa: F401
 from .optim import CPUAmpOptimWrapper  # noqa: F401

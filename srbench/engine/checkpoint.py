@@ -21,7 +21,6 @@ import hashlib
 import io
 import os
 import pickle
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -118,7 +117,7 @@ def load_checkpoint_file(filename, map_location='cpu'):
             f'{p} pickles Python objects that srbench will not unpickle ({first.strip()}); srbench loads every '
             'checkpoint with weights_only=True. If you trust the file, re-save only its weights: '
             "torch.save(torch.load(f, weights_only=False)['state_dict'], 'weights.pth')") from None
-    except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError, OSError) as e:
+    except Exception as e:  # noqa: BLE001 -- truncated zip, legacy pickle garbage, text files...
         raise CheckpointError(f'{p} is not a checkpoint (torch.load failed: {str(e).splitlines()[0]})') from None
     return _decode(obj)
 

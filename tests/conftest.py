@@ -1,0 +1,52 @@
+"""Shared fixtures: paths, running the tools in subprocesses, small real-photo data sets."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+TOOLS = REPO / 'tools'
+HELPERS = Path(__file__).resolve().parent / 'helpers'
+
+
+def tool_env(**extra) -> dict:
+    env = dict(os.environ)
+    env.setdefault('OMP_NUM_THREADS', '1')
+    env['PYTHONPATH'] = os.pathsep.join([str(HELPERS)] + [p for p in [env.get('PYTHONPATH')] if p])
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def run_tool(args, env=None, timeout=600, cwd=REPO) -> subprocess.CompletedProcess:
+    """Run ``python <args...>`` (a tool path or ``-m module``) and capture its output."""
+    return subprocess.run([sys.executable, *map(str, args)], cwd=str(cwd), env=env or tool_env(),
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def error_line(proc) -> str:
+    """The one ``srbench: error:`` line a failed tool must print (and no traceback)."""
+    assert proc.returncode == 2, f'rc={proc.returncode}\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}'
+    assert 'Traceback' not in proc.stderr, proc.stderr[-3000:]
+    lines = [ln for ln in proc.stderr.splitlines() if ln.startswith('srbench: error:')]
+    assert len(lines) == 1, proc.stderr[-3000:]
+    return lines[0]
+
+
+@pytest.fixture(scope='session')
+def photos(tmp_path_factory):
+    """scikit-image's sample photos as PNG folders: (train HR dir, test HR dir)."""
+    from srbench.apis.demo import prepare_photos
+    return prepare_photos(tmp_path_factory.mktemp('photos'))
+
+
+@pytest.fixture(scope='session')
+def shared_datasets():
+    from srbench.data.benchmarks import benchmark_root
+    root = Path(benchmark_root())
+    if not (root / 'Set5' / 'HR').is_dir():
+        pytest.skip(f'benchmark data sets not found at {root} (set SRBENCH_DATA_ROOT)')
+    return root
