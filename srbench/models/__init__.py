@@ -1,3 +1,4 @@
 """What every SR network shares: the MMEngine model wrapper, losses and common blocks."""
-from .losses import CharbonnierLoss  # noqa: F401
+from .blocks import HRGridConvTranspose2d, bilinear_kernel, count_weights, msra_init  # noqa: F401
+from .losses import CharbonnierLoss, EuclideanLoss  # noqa: F401
 from .sr_model import SRModel  # noqa: F401

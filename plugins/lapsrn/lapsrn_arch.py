@@ -1,0 +1,120 @@
+"""LapSRN network and its multi-level training model.
+
+Paper: W.-S. Lai, J.-B. Huang, N. Ahuja, M.-H. Yang, "Deep Laplacian Pyramid Networks for Fast and
+Accurate Super-Resolution", CVPR 2017. https://arxiv.org/abs/1704.03915
+
+A Laplacian pyramid of log2(scale) levels, each upsampling by 2, on the LR Y image:
+
+* feature extraction branch: an input Conv(3×3, 64) + LReLU(0.2); at every level d = 10 Conv(3×3, 64)
+  + LReLU, a transposed convolution (×2) of the features + LReLU, and a Conv(3×3, 1) predicting the
+  level's residual image;
+* image reconstruction branch: at every level a ×2 transposed convolution of the image (4×4, bilinear
+  initialisation, trainable), plus the level's residual.
+
+Every level's output is a prediction (x2, x4, x8) and is supervised with the Charbonnier loss
+against the HR image bicubic-downscaled to its size (:class:`LapSRNModel`).
+The feature branch's transposed convolution is 3×3 as in the authors' released MatConvNet code
+(``upsample_kernel=3``, default); the image branch's is 4×4. Weights (biases excluded), d = 10:
+
+=====  =================  ==========================
+scale  3×3 (default)      4×4 feature upsampling
+=====  =================  ==========================
+x2     406,672            435,344
+x4     812,768            870,112
+x8     1,218,864          1,304,880
+=====  =================  ==========================
+
+The x4 count, 812,768, is the "812K" quoted for LapSRN (the CVPR paper itself gives no exact count).
+Transposed convolutions are aligned with the HR grid (:class:`srbench.models.HRGridConvTranspose2d`;
+for 4×4 this is exactly ``ConvTranspose2d(stride=2, padding=1)``, for 3×3 MatConvNet's crop [0 1 0 1]).
+Initialisation as the released code: input conv N(0, 0.001²), other convolutions He et al., biases 0.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from srbench.errors import ConfigError
+from srbench.models import HRGridConvTranspose2d, SRModel, bilinear_kernel, msra_init
+from srbench.registry import MODELS
+from srbench.transforms.imresize import imresize_torch
+
+
+@MODELS.register_module()
+class LapSRN(nn.Module):
+    """LapSRN.
+
+    Args:
+        scale: 2, 4 or 8 (a power of two: one pyramid level per factor 2).
+        in_channels / out_channels: 1 for Y (must be equal: the image branch upsamples the input).
+        mid_channels: filters per layer (64).
+        depth: convolutions per level, d (10).
+        upsample_kernel: size of the feature branch's transposed convolution (3: the released code).
+        negative_slope: LReLU slope (0.2).
+
+    In training mode the forward returns ``{'pred': finest, 'levels': [x2, x4, ...]}``; in eval mode
+    the finest prediction only.
+    """
+
+    def __init__(self, scale: int = 4, in_channels: int = 1, out_channels: int = 1, mid_channels: int = 64,
+                 depth: int = 10, upsample_kernel: int = 3, negative_slope: float = 0.2):
+        super().__init__()
+        levels = int(round(math.log2(scale))) if isinstance(scale, int) and scale > 1 else 0
+        if levels < 1 or 2 ** levels != scale:
+            raise ConfigError(f'LapSRN: scale must be a power of two (2, 4, 8), got {scale!r}')
+        if in_channels != out_channels:
+            raise ConfigError(f'LapSRN: in_channels ({in_channels}) must equal out_channels ({out_channels})')
+        self.scale, self.num_levels = scale, levels
+
+        def lrelu():
+            return nn.LeakyReLU(negative_slope, inplace=True)
+
+        self.input_conv = nn.Conv2d(in_channels, mid_channels, 3, padding=1)
+        nn.init.normal_(self.input_conv.weight, 0.0, 1e-3)
+        nn.init.zeros_(self.input_conv.bias)
+        self.input_act = lrelu()
+        self.features = nn.ModuleList()
+        self.residuals = nn.ModuleList()
+        self.image_up = nn.ModuleList()
+        for _ in range(levels):
+            layers = []
+            for _ in range(depth):
+                layers += [msra_init(nn.Conv2d(mid_channels, mid_channels, 3, padding=1)), lrelu()]
+            layers += [msra_init(HRGridConvTranspose2d(mid_channels, mid_channels, upsample_kernel, 2)), lrelu()]
+            self.features.append(nn.Sequential(*layers))
+            self.residuals.append(msra_init(nn.Conv2d(mid_channels, out_channels, 3, padding=1)))
+            up = HRGridConvTranspose2d(out_channels, out_channels, 4, 2, bias=False)
+            with torch.no_grad():
+                up.weight.zero_()
+                for c in range(out_channels):
+                    up.weight[c, c] = bilinear_kernel(4, 2)
+            self.image_up.append(up)
+
+    def forward(self, x):
+        f = self.input_act(self.input_conv(x))
+        img, outs = x, []
+        for feat, res, up in zip(self.features, self.residuals, self.image_up):
+            f = feat(f)
+            img = up(img) + res(f)
+            outs.append(img)
+        return dict(pred=img, levels=outs) if self.training else img
+
+
+@MODELS.register_module()
+class LapSRNModel(SRModel):
+    """SRModel with LapSRN's deep supervision: the pixel loss (Charbonnier) summed over the pyramid
+    levels, each level compared with the HR image downscaled to its size by MATLAB bicubic
+    ``imresize`` (as the authors' code makes the level targets)."""
+
+    def compute_loss(self, outputs, gt, data_samples) -> dict:
+        if self.pixel_loss is None:
+            raise ConfigError('model.pixel_loss is not set: LapSRN cannot be trained without a loss')
+        if not isinstance(outputs, dict) or 'levels' not in outputs:
+            return super().compute_loss(outputs, gt, data_samples)
+        losses = {}
+        for i, out in enumerate(outputs['levels']):
+            target = gt if out.shape[-2:] == gt.shape[-2:] else imresize_torch(gt, output_shape=tuple(out.shape[-2:]))
+            losses[f'loss_x{2 ** (i + 1)}'] = self.pixel_loss(out, target)
+        return losses
