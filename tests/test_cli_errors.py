@@ -24,9 +24,10 @@ def test_unknown_model_type_lists_close_names_and_plugins():
     assert 'installed plugins:' in line and 'espcn (ok)' in line and 'bicubic (ok)' in line
 
 
-def test_unknown_metric_and_dataset_types():
-    line = error_line(run_tool([TOOLS / 'test.py', DEMO, '--ckpt', DEMO, '--cfg-options',
-                                'test_evaluator=[dict(type="PSRN")]']))
+def test_unknown_metric_and_dataset_types(tmp_path):
+    cfg = tmp_path / 'espcn_x3_badmetric.py'
+    cfg.write_text(f"_base_ = [{str(DEMO)!r}]\ntest_evaluator = [dict(type='PSRN')]\n")
+    line = error_line(run_tool([TOOLS / 'test.py', cfg, '--ckpt', tmp_path / 'x.pth']))
     assert "unknown metric type 'PSRN'" in line and "'PSNR'" in line
     line = error_line(run_tool([TOOLS / 'train.py', DEMO, '--cfg-options',
                                 'train_dataloader.dataset.type=RandomCropDatset']))

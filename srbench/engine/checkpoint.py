@@ -112,7 +112,9 @@ def load_checkpoint_file(filename, map_location='cpu'):
     try:
         obj = torch.load(p, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as e:
-        first = next((ln for ln in str(e).splitlines() if 'Unsupported global' in ln), str(e).splitlines()[0])
+        first = next((ln for ln in str(e).splitlines() if 'Unsupported global' in ln), None)
+        if first is None:
+            raise CheckpointError(f'{p} is not a checkpoint (torch.load failed: {str(e).splitlines()[0]})') from None
         raise CheckpointError(
             f'{p} pickles Python objects that srbench will not unpickle ({first.strip()}); srbench loads every '
             'checkpoint with weights_only=True. If you trust the file, re-save only its weights: '
