@@ -25,6 +25,7 @@ from ..plugins import CHANNELS, INPUT_KINDS, ensure_plugins_loaded
 from ..registry import FUNCTIONS
 from ..transforms.color import rgb2ycbcr
 from ..transforms.imresize import imresize_np
+from ..transforms.paired import mod_crop  # noqa: F401  (re-exported: datasets import it from here)
 
 
 def check_kind_channels(input_kind, channels, owner: str):
@@ -59,10 +60,6 @@ def to_channels(img: np.ndarray, channels: str) -> np.ndarray:
     return img
 
 
-def mod_crop(img: np.ndarray, scale: int) -> np.ndarray:
-    """Crop the bottom/right so that both sides are multiples of ``scale`` (MATLAB ``modcrop``)."""
-    h, w = img.shape[:2]
-    return img[:h - h % scale, :w - w % scale]
 
 
 def to_tensor(img: np.ndarray) -> torch.Tensor:

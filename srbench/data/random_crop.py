@@ -1,74 +1,267 @@
-"""Random aligned crops from whole images for training (the seed's "Dataloader" flow)."""
+"""Random aligned crops from whole images for training (the seed's "Dataloader" flow).
+
+Two steps, as the seed describes them:
+
+1. **Prepare once** (optional, ``origin_hr_dir``): every original image is augmented -- rescaled
+   (``aug_scales``, MATLAB bicubic on the uint8 image), flipped (``flips``) and rotated (``rotations``),
+   with the codes of ``tools/data_aug.py`` -- and written whole to ``hr_dir`` (``train_HR_dir``) as
+   ``<stem>_s<scale>_f<flip>_r<rot>.png``; with ``lr_dir`` (``train_LR_dir``) the LR images of every
+   scale are written too, to ``lr_dir/X<s>/`` (rounded to uint8, in the dataset's channel mode). A
+   hidden ``.srbench_data.json`` in each folder records how it was made; a folder made with the same
+   settings is reused, one made with other settings is replaced, and a folder srbench did not make is
+   never touched (error).
+2. **Crop per sample**: an aligned random patch of one image; the LR is read from ``lr_dir`` or made
+   on the fly from the HR crop with MATLAB ``imresize`` (with a margin, so the patch equals the same
+   window of the whole-image LR up to float rounding); models with HR-sized inputs get the LR window
+   bicubic-upsampled the same way. Random flips/transposes on top when ``augment`` is on.
+
+Only the (uint8) HR images are kept in memory; LR and upsampled inputs are made per patch.
+"""
 from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+from pathlib import Path
 
 import numpy as np
 
 from ..errors import ConfigError, DataError
 from ..registry import DATASETS
-from .common import SRDatasetBase, to_tensor, upsample
-from .io import list_images
-from .paired import _HRLRSource, _match_lr
+from ..transforms.imresize import imresize_np
+from ..transforms.paired import apply_dihedral, check_flips, check_rotations, dihedral, mod_crop, random_dihedral
+from .common import SRDatasetBase, check_scale, make_lr, to_channels, to_tensor
+from .io import imread, imwrite, list_images
+
+PREP_MARKER = '.srbench_data.json'
+MARGIN = 3          # LR pixels around a window: more than the bicubic kernel's reach (2) at any integer scale
+
+
+def _scale_tag(s: float) -> str:
+    return f'{s:g}'
+
+
+def _read_marker(d: Path):
+    try:
+        return json.loads((d / PREP_MARKER).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _publish(tmp: Path, final: Path, settings: dict):
+    """Rename the prepared ``tmp`` onto ``final``; if another process (DDP rank) got there first with
+    the same settings, keep theirs."""
+    if final.exists() and _read_marker(final) != settings:
+        shutil.rmtree(final)
+    try:
+        os.rename(tmp, final)
+    except OSError:
+        if _read_marker(final) != settings:
+            raise
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _check_target(d: Path, key: str, settings: dict) -> bool:
+    """True when ``d`` already holds what ``settings`` describe; error when it is not srbench's."""
+    if not d.exists():
+        return False
+    if not d.is_dir():
+        raise DataError(f'{key} {d} is not a folder')
+    mk = _read_marker(d)
+    if mk is None:
+        if any(d.iterdir()):
+            raise DataError(f'{key} {d} already holds files that srbench did not prepare (no {PREP_MARKER}); '
+                            f'point {key} at a new folder or remove it')
+        return False
+    return mk == settings
+
+
+def prepare_images(origin_hr_dir, hr_dir, lr_dir=None, aug_scales=(1.0,), rotations=(0,), flips=(0,),
+                   lr_scales=(), channels: str = 'rgb', log=None) -> list[str]:
+    """Write the augmented whole images of ``origin_hr_dir`` to ``hr_dir`` (and their LR, per scale in
+    ``lr_scales``, to ``lr_dir/X<s>``), unless they are already there; returns the image names."""
+    files = list_images(origin_hr_dir, 'original HR folder', 'origin_hr_dir')
+    aug_scales = [float(s) for s in aug_scales]
+    if not aug_scales or any(not (math.isfinite(s) and s > 0) for s in aug_scales):
+        raise ConfigError(f'RandomCropDataset: aug_scales must be positive numbers, got {aug_scales!r}')
+    rotations, flips = check_rotations(rotations, 'RandomCropDataset.rotations'), check_flips(flips, 'flips')
+    base = dict(version=1, origin=str(Path(origin_hr_dir).resolve()),
+                files=[f'{p.name}:{p.stat().st_size}' for p in files], aug_scales=aug_scales,
+                rotations=rotations, flips=flips)
+    names = [f'{p.stem}_s{_scale_tag(s)}_f{fl}_r{r}' for p in files for s in aug_scales for fl in flips
+             for r in rotations]
+    hr_dir = Path(hr_dir)
+    hr_set = dict(base, what='HR')
+    lr_set = dict(base, what='LR', scales=sorted(lr_scales), channels=channels)
+    need_hr = not _check_target(hr_dir, 'hr_dir', hr_set)
+    need_lr = lr_dir is not None and not _check_target(Path(lr_dir), 'lr_dir', lr_set)
+    if not (need_hr or need_lr):
+        return names
+    if log:
+        log(f'preparing augmented images of {origin_hr_dir} in {hr_dir}' + (f' and {lr_dir}' if need_lr else ''))
+    tmps = {}
+    for key, d, want in (('hr', hr_dir, need_hr), ('lr', Path(lr_dir) if lr_dir else None, need_lr)):
+        if want:
+            d.parent.mkdir(parents=True, exist_ok=True)
+            tmps[key] = d.parent / f'.{d.name}.tmp-{os.getpid()}'
+            shutil.rmtree(tmps[key], ignore_errors=True)
+            tmps[key].mkdir()
+    try:
+        for p in files:
+            img = imread(p)
+            for s in aug_scales:
+                im = img if s == 1.0 else imresize_np(img, s)
+                for fl in flips:
+                    for r in rotations:
+                        out = np.ascontiguousarray(dihedral(im, fl, r))
+                        name = f'{p.stem}_s{_scale_tag(s)}_f{fl}_r{r}'
+                        if 'hr' in tmps:
+                            imwrite(tmps['hr'] / f'{name}.png', out)
+                        if 'lr' in tmps:
+                            ch = to_channels(out, channels)
+                            for sc in lr_scales:
+                                hr = mod_crop(ch, sc)
+                                if min(hr.shape[:2]) >= sc:
+                                    lr = make_lr(hr, sc, quantize=True)
+                                    imwrite(tmps['lr'] / f'X{sc}' / f'{name}.png', lr[:, :, 0] if lr.shape[2] == 1 else lr)
+        for key, settings, d in (('hr', hr_set, hr_dir), ('lr', lr_set, Path(lr_dir) if lr_dir else None)):
+            if key in tmps:
+                (tmps[key] / PREP_MARKER).write_text(json.dumps(settings))
+                _publish(tmps[key], d, settings)
+    finally:
+        for t in tmps.values():
+            shutil.rmtree(t, ignore_errors=True)
+    return names
 
 
 @DATASETS.register_module()
 class RandomCropDataset(SRDatasetBase):
     """Training patches cropped at random from whole images (the seed's "Dataloader" flow).
 
-    Every image is prepared once (mod-crop, channel conversion, LR by MATLAB bicubic or read from
-    ``lr_dir``, and the HR-sized bicubic input for ``input_kind='bicubic'``) and kept in memory;
-    each sample is an aligned random crop: an LR patch of ``patch_size`` pixels (an HR patch of
-    ``patch_size * scale``), flipped/rotated at random when ``augment`` is on.
-
     Args:
-        hr_dir, lr_dir, scale, input_kind, channels, quantize_lr: as :class:`PairedImageDataset`.
-        patch_size: LR patch side (the HR patch is ``scale`` times larger).
-        length: samples per epoch (default: number of images).
-        augment: random horizontal flip, vertical flip and transpose (the 8 dihedral variants).
+        hr_dir: folder of whole HR images (``train_HR_dir``); with ``origin_hr_dir`` it is written first.
+        scale: upscaling factor; or ``scales=[2, 3, 4]`` for one multi-scale data set (sample ``i`` has
+            scale ``scales[i % len(scales)]``; use ``batch_sampler=dict(type='ScaleBatchSampler')``).
+        patch_size: LR patch side (the HR patch is ``scale`` times larger); or ``gt_patch_size``: HR patch
+            side (for HR-sized inputs any size; for LR inputs a multiple of every scale).
+        lr_dir: LR images (``train_LR_dir``), with the HR names (``lr_tmpl`` maps an HR stem to an LR stem)
+            in ``lr_dir/X<s>/`` or, for one scale, in ``lr_dir`` itself; default: made on the fly.
+        input_kind / channels: from the model's plugin metadata (filled by srbench's APIs).
+        quantize_lr: round LR made on the fly to uint8 (default: True for RGB, False for Y, as the test
+            protocol, :func:`srbench.data.common.make_lr`).
+        length: samples per epoch (default: images x scales).
+        augment: random horizontal flip, vertical flip and transpose per sample (8 dihedral variants).
+        origin_hr_dir: original images (``origin_HR_dir``) to prepare into ``hr_dir`` (and ``lr_dir``) once,
+            augmented by ``aug_scales`` x ``flips`` x ``rotations`` (codes as ``tools/data_aug.py``).
     """
 
-    def __init__(self, hr_dir, scale, patch_size: int, lr_dir=None, input_kind=None, channels=None,
+    def __init__(self, hr_dir, scale=None, patch_size=None, lr_dir=None, input_kind=None, channels=None,
                  quantize_lr=None, length: int | None = None, augment: bool = True, lr_tmpl: str = '{}',
-                 name: str | None = None):
+                 name: str | None = None, scales=None, gt_patch_size=None, origin_hr_dir=None,
+                 aug_scales=(1.0,), rotations=(0,), flips=(0,)):
+        owner = 'RandomCropDataset'
+        if (scale is None) == (scales is None):
+            raise ConfigError(f'{owner}: give exactly one of scale (one scale) and scales (multi-scale)')
         super().__init__(scale, input_kind, channels, name)
-        if self.scale is None:
-            raise ConfigError('RandomCropDataset: scale is required')
-        if not isinstance(patch_size, int) or patch_size < 1:
-            raise ConfigError(f'RandomCropDataset: patch_size must be a positive integer, got {patch_size!r}')
-        hr_files = list_images(hr_dir, 'HR folder', 'hr_dir')
-        lr_files = _match_lr(hr_files, lr_dir, lr_tmpl, 'lr_dir') if lr_dir else None
+        self.scales = [self.scale] if scale is not None else [check_scale(s, owner) for s in scales]
+        if not self.scales or len(set(self.scales)) != len(self.scales):
+            raise ConfigError(f'{owner}: scales must be distinct positive integers, got {scales!r}')
+        if (patch_size is None) == (gt_patch_size is None):
+            raise ConfigError(f'{owner}: give exactly one of patch_size (LR side) and gt_patch_size (HR side)')
+        self.patch = {}
+        for s in self.scales:
+            if patch_size is not None:
+                self.patch[s] = check_scale(patch_size, f'{owner}.patch_size') * s
+            else:
+                P = check_scale(gt_patch_size, f'{owner}.gt_patch_size')
+                if input_kind == 'lr' and P % s:
+                    raise ConfigError(f'{owner}: gt_patch_size {P} is not divisible by scale {s}; a model with LR '
+                                      'inputs needs HR patches that are a multiple of the scale')
+                self.patch[s] = P
         self.quantize_lr = (channels == 'rgb') if quantize_lr is None else bool(quantize_lr)
-        self.patch_size, self.augment = patch_size, augment
-        src = _HRLRSource(self, hr_files, lr_files)
-        self.images = []
-        for i in range(len(hr_files)):
-            hr, lr, _ = src.load(i)
-            if lr.shape[0] < patch_size or lr.shape[1] < patch_size:
-                continue
-            inp = upsample(lr, self.scale, hr.shape[:2]) if input_kind == 'bicubic' else lr
-            self.images.append((inp, hr))
-        if not self.images:
-            raise DataError(f'RandomCropDataset: no image in {hr_dir} is large enough for LR patches of '
-                            f'{patch_size}x{patch_size} at x{self.scale}')
-        self.length = int(length) if length else len(self.images)
+        self.augment = bool(augment)
+        if origin_hr_dir is not None:
+            prepare_images(origin_hr_dir, hr_dir, lr_dir, aug_scales, rotations, flips,
+                           lr_scales=self.scales if lr_dir else (), channels=channels)
+        hr_files = list_images(hr_dir, 'HR folder', 'hr_dir')
+        self.names = [p.stem for p in hr_files]
+        self.images = [to_channels(imread(p), channels) for p in hr_files]
+        self.lr = {s: self._load_lr(lr_dir, s, hr_files, lr_tmpl) for s in self.scales} if lr_dir else None
+        self.eligible = {}
+        for s in self.scales:
+            P = self.patch[s]
+            self.eligible[s] = [j for j, im in enumerate(self.images)
+                                if min(im.shape[0] - im.shape[0] % s, im.shape[1] - im.shape[1] % s) >= P]
+            if not self.eligible[s]:
+                raise DataError(f'{owner}: no image in {hr_dir} is large enough for HR patches of {P}x{P} at x{s}')
+        self.length = int(length) if length else len(self.images) * len(self.scales)
+        k = len(self.scales)
+        self._scales = np.array([self.scales[i % k] for i in range(self.length)], dtype=np.int16)
+
+    def _load_lr(self, lr_dir, s, hr_files, tmpl):
+        d = Path(lr_dir) / f'X{s}'
+        if not d.is_dir():
+            if len(self.scales) > 1:
+                raise DataError(f'lr_dir {lr_dir} has no X{s} folder (multi-scale LR images go to lr_dir/X<s>/)')
+            d = Path(lr_dir)
+        by_stem = {p.stem: p for p in list_images(d, 'LR folder', 'lr_dir')}
+        out = []
+        for h, img in zip(hr_files, self.images):
+            stem = tmpl.format(h.stem)
+            if stem not in by_stem:
+                raise DataError(f'LR folder {d} has no image for HR {h.name} (looked for {stem}.*)')
+            lr = to_channels(imread(by_stem[stem]), self.channels)
+            H, W = mod_crop(img, s).shape[:2]
+            if lr.shape[:2] != (H // s, W // s):
+                raise DataError(f'LR image {by_stem[stem]} is {lr.shape[1]}x{lr.shape[0]}, but HR {h.name} '
+                                f'mod-cropped to x{s} is {W}x{H}: expected LR {W // s}x{H // s}')
+            out.append(lr)
+        return out
+
+    @property
+    def sample_scales(self) -> np.ndarray:
+        return self._scales
 
     def __len__(self):
         return self.length
 
-    def __getitem__(self, i):
-        inp, hr = self.images[i % len(self.images)]
-        s, p = self.scale, self.patch_size
-        f = s if self.input_kind == 'bicubic' else 1
+    def _lr_window(self, j, s, a0, a1, b0, b1, hr):
+        """LR rows a0:a1, cols b0:b1 of image j at scale s (read, or made from the HR with a margin)."""
+        if self.lr is not None:
+            return self.lr[s][j][a0:a1, b0:b1]
         h, w = hr.shape[0] // s, hr.shape[1] // s
-        y, x = np.random.randint(0, h - p + 1), np.random.randint(0, w - p + 1)
-        a = inp[y * f:(y + p) * f, x * f:(x + p) * f]
-        b = hr[y * s:(y + p) * s, x * s:(x + p) * s]
+        r0, r1, c0, c1 = max(0, a0 - MARGIN), min(h, a1 + MARGIN), max(0, b0 - MARGIN), min(w, b1 + MARGIN)
+        lr = make_lr(hr[r0 * s:r1 * s, c0 * s:c1 * s], s, self.quantize_lr)
+        return lr[a0 - r0:a1 - r0, b0 - c0:b1 - c0]
+
+    def __getitem__(self, i):
+        if not 0 <= i < self.length:
+            raise IndexError(f'index {i} out of range for {self.length} samples')
+        k = len(self.scales)
+        s = self.scales[i % k]
+        el = self.eligible[s]
+        j = el[(i // k) % len(el)]
+        hr = mod_crop(self.images[j], s)
+        H, W = hr.shape[:2]
+        P = self.patch[s]
+        if self.input_kind == 'lr':
+            p = P // s
+            yl, xl = np.random.randint(0, H // s - p + 1), np.random.randint(0, W // s - p + 1)
+            gt = hr[yl * s:(yl + p) * s, xl * s:(xl + p) * s]
+            inp = self._lr_window(j, s, yl, yl + p, xl, xl + p, hr)
+        else:
+            y, x = np.random.randint(0, H - P + 1), np.random.randint(0, W - P + 1)
+            gt = hr[y:y + P, x:x + P]
+            a0, a1 = max(0, y // s - MARGIN), min(H // s, -(-(y + P) // s) + MARGIN)
+            b0, b1 = max(0, x // s - MARGIN), min(W // s, -(-(x + P) // s) + MARGIN)
+            lr = self._lr_window(j, s, a0, a1, b0, b1, hr)
+            lr = lr.astype(np.float64) / 255.0 if lr.dtype == np.uint8 else lr
+            up = imresize_np(lr, output_shape=((a1 - a0) * s, (b1 - b0) * s))
+            inp = up[y - a0 * s:y - a0 * s + P, x - b0 * s:x - b0 * s + P].astype(np.float32)
         if self.augment:
-            flip_h, flip_v, transpose = np.random.randint(0, 2, size=3)
-            if flip_h:
-                a, b = a[:, ::-1], b[:, ::-1]
-            if flip_v:
-                a, b = a[::-1], b[::-1]
-            if transpose:
-                a, b = a.transpose(1, 0, 2), b.transpose(1, 0, 2)
-        return dict(inputs=to_tensor(a), gt=to_tensor(b),
-                    metainfo=dict(scale=s, channels=self.channels, input_kind=self.input_kind, dataset=self.name))
+            flags = random_dihedral()
+            gt, inp = apply_dihedral(gt, *flags), apply_dihedral(inp, *flags)
+        return dict(inputs=to_tensor(inp), gt=to_tensor(gt),
+                    metainfo=dict(name=self.names[j], scale=s, channels=self.channels,
+                                  input_kind=self.input_kind, dataset=self.name))
