@@ -18,3 +18,16 @@ class KillAtIterHook(Hook):
     def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
         if runner.iter + 1 == self.at:
             os.kill(os.getpid(), signal.SIGKILL)
+
+
+@HOOKS.register_module()
+class RecordWorldHook(Hook):
+    """Write ``rank<r>_of<w>_<backend>`` into the work dir: proof of how many processes trained."""
+
+    def before_train(self, runner):
+        import torch.distributed as dist
+        from mmengine.dist import get_dist_info
+        rank, world = get_dist_info()
+        backend = dist.get_backend() if dist.is_initialized() else 'none'
+        with open(os.path.join(runner.work_dir, f'rank{rank}_of{world}_{backend}'), 'w') as f:
+            f.write(str(os.getpid()))
