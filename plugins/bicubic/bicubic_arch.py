@@ -7,9 +7,34 @@ from srbench.registry import MODELS
 from srbench.transforms.imresize import imresize_torch
 
 
+def on_uint8_grid(x: torch.Tensor, tol: float = 1e-3) -> bool:
+    """True if every value of ``x`` (in [0, 1]) is k/255 for an integer k: data read from uint8."""
+    v = x.detach() * 255.0
+    return bool(((v - v.round()).abs() <= tol).all()) and bool((x >= 0).all() and (x <= 1).all())
+
+
 @MODELS.register_module()
 class Bicubic(nn.Module):
-    """``imresize(x, scale, 'bicubic')`` of each image in the batch (float in, float out)."""
+    """``imresize(x, scale, 'bicubic')`` of each image in the batch.
+
+    Args:
+        uint8: ``None`` (default): an input on the uint8 grid (k/255, as LR images read from uint8
+            files) is resized like MATLAB resizes a uint8 image -- rounded to uint8 after each
+            dimension -- and any other input in float; ``True``/``False`` force one of the two.
+    """
+
+    def __init__(self, uint8: bool | None = None):
+        super().__init__()
+        self.uint8 = uint8
 
     def forward(self, x: torch.Tensor, scale: int) -> torch.Tensor:
+        as_uint8 = on_uint8_grid(x) if self.uint8 is None else self.uint8
+        if as_uint8:
+            u = torch.clamp(torch.floor(x.to(torch.float64) * 255.0 + 0.5), 0, 255).to(torch.uint8)
+            return imresize_torch(u, float(scale)).to(x.dtype) / 255.0
         return imresize_torch(x, float(scale))
+
+
+@MODELS.register_module()
+class BicubicY(Bicubic):
+    """:class:`Bicubic` declared for the Y channel (SRCNN/VDSR test protocol)."""

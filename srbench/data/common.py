@@ -47,19 +47,24 @@ def check_scale(scale, owner: str) -> int:
 
 
 def to_channels(img: np.ndarray, channels: str) -> np.ndarray:
-    """uint8 RGB (H×W×3) or gray (H×W) → H×W×C uint8 with C = 1 (Y) or 3 (RGB).
+    """An RGB (H×W×3) or single-channel (H×W or H×W×1) image → H×W×C with C = 1 (Y) or 3 (RGB).
 
-    Y is MATLAB ``rgb2ycbcr`` on uint8, rounded; a single-channel image is used as Y directly.
-    For RGB, a single-channel image is repeated to 3 channels.
+    uint8 images: Y is MATLAB ``rgb2ycbcr`` on uint8, rounded. Float images (values in [0, 1]):
+    Y in float, not rounded. A single-channel image is used as Y directly, and repeated to three
+    channels for RGB.
     """
+    if img.ndim == 3 and img.shape[2] == 1:
+        img = img[:, :, 0]
+    if img.ndim != 2 and not (img.ndim == 3 and img.shape[2] == 3):
+        raise DataError(f'expected an H×W or H×W×3 image, got shape {img.shape}')
     if channels == 'y':
         y = img if img.ndim == 2 else rgb2ycbcr(img, y_only=True)
         return y[:, :, None]
+    if channels != 'rgb':
+        raise ConfigError(f'channels must be one of {CHANNELS}, got {channels!r}')
     if img.ndim == 2:
         return np.repeat(img[:, :, None], 3, axis=2)
     return img
-
-
 
 
 def to_tensor(img: np.ndarray) -> torch.Tensor:
@@ -70,20 +75,44 @@ def to_tensor(img: np.ndarray) -> torch.Tensor:
     return t.float().div_(255.0) if img.dtype == np.uint8 else t.float()
 
 
-def make_lr(hr: np.ndarray, scale: int, quantize: bool) -> np.ndarray:
-    """LR by MATLAB bicubic ``imresize(hr, 1/scale)`` of a mod-cropped HR (H×W×C uint8).
+LR_SOURCES = ('rgb', 'y')
 
-    ``quantize=True`` resizes the uint8 image (MATLAB rounds to uint8 after each dimension, as for an
-    LR image saved to disk); ``False`` resizes ``hr / 255`` in double precision and keeps the float
-    result (the classic Y-channel test code: SRCNN, VDSR, DRRN).
+
+def make_lr(hr: np.ndarray, scale: int, quantize: bool) -> np.ndarray:
+    """LR by MATLAB bicubic ``imresize(hr, 1/scale)`` of a mod-cropped uint8 HR (H×W or H×W×C).
+
+    ``quantize=True`` resizes the uint8 image: MATLAB rounds to uint8 after each dimension, which is
+    exactly an LR image saved to disk (SelfExSR/A+ data, the seed's Bicubic table). ``False`` resizes
+    ``hr / 255`` in double precision and keeps the float result in [0, 1] (the classic Y-channel test
+    code: SRCNN, VDSR, DRRN).
     """
     if quantize:
         return imresize_np(hr, 1.0 / scale)
     return imresize_np(hr.astype(np.float64) / 255.0, 1.0 / scale)
 
 
+def make_test_pair(img: np.ndarray, scale: int, channels: str, lr_from: str = 'rgb', quantize: bool = True):
+    """(HR, LR) of one uint8 test image as read (RGB H×W×3 or gray H×W), both H×W×C in ``channels``
+    (uint8; a LR that is not quantised is float in [0, 1]), by the MATLAB test protocols:
+
+    * ``lr_from='rgb'``: the LR is made from the mod-cropped image as read (RGB, or gray), then
+      converted to ``channels`` (Y of the LR, rounded when the LR is uint8);
+    * ``lr_from='y'`` (``channels='y'`` only): the LR is made from the Y channel (MATLAB
+      ``rgb2ycbcr`` on uint8, rounded) of the mod-cropped HR.
+    """
+    if lr_from not in LR_SOURCES:
+        raise ConfigError(f'lr_from must be one of {LR_SOURCES}, got {lr_from!r}')
+    if lr_from == 'y' and channels != 'y':
+        raise ConfigError(f"lr_from='y' makes the LR from the Y channel and needs channels='y', got {channels!r}")
+    base = mod_crop(img if lr_from == 'rgb' else to_channels(img, 'y'), scale)
+    if min(base.shape[:2]) < scale:
+        raise DataError(f'image of {img.shape[1]}x{img.shape[0]} pixels is smaller than scale {scale}')
+    return to_channels(base, channels), to_channels(make_lr(base, scale, quantize), channels)
+
+
 def upsample(lr: np.ndarray, scale: int, out_hw) -> np.ndarray:
-    """The HR-sized bicubic input of SRCNN-style models: MATLAB ``imresize(lr, scale)``."""
+    """The HR-sized bicubic input of SRCNN-style models: MATLAB ``imresize(lr, scale)`` (a uint8 LR
+    gives a uint8 result, rounded after each dimension as MATLAB does; a float LR stays float)."""
     return imresize_np(lr, output_shape=out_hw) if out_hw is not None else imresize_np(lr, float(scale))
 
 

@@ -1,15 +1,34 @@
-"""Paired whole images for testing (and the HR/LR loading that other datasets reuse).
+"""Paired whole images for testing.
 
 An HR folder and either an LR folder with matching names or LR images made from the mod-cropped
-HR by MATLAB bicubic downscaling (:func:`srbench.data.common.make_lr`).
+HR by MATLAB bicubic downscaling (:func:`srbench.data.common.make_test_pair`). How the LR is made
+is part of the evaluation protocol and goes into every result (:meth:`PairedImageDataset.protocol_info`):
+
+* ``lr_from='rgb'``, ``quantize_lr=True`` (``rgb-uint8``; default for RGB networks): MATLAB
+  ``imresize(hr, 1/scale)`` of the uint8 image as read, rounded to uint8 -- an LR image saved to
+  disk, as in SelfExSR's and A+'s data; with Bicubic this reproduces the seed's Bicubic table;
+* ``lr_from='y'``, ``quantize_lr=False`` (``y-double``; default for Y networks): ``imresize`` of the
+  rounded Y channel / 255 in double precision, not rounded -- SRCNN's, VDSR's and DRRN's test code.
 """
 from __future__ import annotations
 
+from pathlib import Path
 
 from ..errors import ConfigError, DataError
 from ..registry import DATASETS
-from .common import SRDatasetBase, make_lr, mod_crop, to_channels, to_tensor, upsample
+from .common import LR_SOURCES, SRDatasetBase, make_test_pair, mod_crop, to_channels, to_tensor, upsample
 from .io import imread, list_images
+
+LR_PROTOCOLS = {
+    'rgb-uint8': 'MATLAB imresize bicubic (antialiased) 1/scale of the mod-cropped uint8 image as read (RGB or '
+                 'gray), rounded to uint8 after each dimension (an LR image saved to disk)',
+    'rgb-double': 'MATLAB imresize bicubic (antialiased) 1/scale of the mod-cropped image as read / 255, in '
+                  'double precision, not rounded',
+    'y-double': 'MATLAB imresize bicubic (antialiased) 1/scale of Y/255 (Y: rgb2ycbcr of the mod-cropped uint8 '
+                'HR, rounded) in double precision, not rounded',
+    'y-uint8': 'MATLAB imresize bicubic (antialiased) 1/scale of the uint8 Y (rgb2ycbcr of the mod-cropped HR, '
+               'rounded), rounded to uint8 after each dimension',
+}
 
 
 def _match_lr(hr_files, lr_dir, tmpl: str, key: str):
@@ -23,31 +42,6 @@ def _match_lr(hr_files, lr_dir, tmpl: str, key: str):
     return out
 
 
-class _HRLRSource:
-    """Loads one (HR, LR) pair as H×W×C arrays in the dataset's channel mode."""
-
-    def __init__(self, ds, hr_files, lr_files):
-        self.ds, self.hr_files, self.lr_files = ds, hr_files, lr_files
-
-    def load(self, i):
-        ds, s = self.ds, self.ds.scale
-        src = imread(self.hr_files[i])
-        gray = src.ndim == 2
-        hr = mod_crop(to_channels(src, ds.channels), s)
-        if self.lr_files is not None:
-            lr = to_channels(imread(self.lr_files[i]), ds.channels)
-            if lr.shape[0] * s != hr.shape[0] or lr.shape[1] * s != hr.shape[1]:
-                raise DataError(
-                    f'LR image {self.lr_files[i]} is {lr.shape[1]}x{lr.shape[0]}, but HR {self.hr_files[i].name} '
-                    f'mod-cropped to x{s} is {hr.shape[1]}x{hr.shape[0]}: expected LR '
-                    f'{hr.shape[1] // s}x{hr.shape[0] // s}')
-        else:
-            if min(hr.shape[:2]) < s:
-                raise DataError(f'HR image {self.hr_files[i]} ({src.shape[1]}x{src.shape[0]}) is smaller than scale {s}')
-            lr = make_lr(hr, s, ds.quantize_lr)
-        return hr, lr, gray
-
-
 @DATASETS.register_module()
 class PairedImageDataset(SRDatasetBase):
     """Test images: an HR folder plus an LR folder or LR made with MATLAB bicubic.
@@ -58,44 +52,82 @@ class PairedImageDataset(SRDatasetBase):
             stem, e.g. ``'{}x2'``). Without it LR images are made from the mod-cropped HR.
         scale: upscaling factor.
         input_kind / channels: from the model's plugin metadata (filled by srbench's APIs).
-        quantize_lr: round generated LR images to uint8 (default: True for RGB, False for Y --
-            see :func:`srbench.data.common.make_lr`).
+        lr_from: ``'rgb'`` (make the LR from the image as read, then take the model's channels) or
+            ``'y'`` (make it from the Y channel; Y networks only). Default: ``'y'`` for Y networks,
+            ``'rgb'`` for RGB networks.
+        quantize_lr: round generated LR images to uint8 (default: True for ``lr_from='rgb'``, False
+            for ``'y'``). See the module docstring for the named combinations.
         name: the data set's name in results (default: the HR folder's parent name, e.g. ``Set5``).
     """
 
-    def __init__(self, hr_dir, scale, lr_dir=None, input_kind=None, channels=None, quantize_lr=None,
-                 lr_tmpl: str = '{}', name: str | None = None):
+    def __init__(self, hr_dir, scale, lr_dir=None, input_kind=None, channels=None, lr_from=None,
+                 quantize_lr=None, lr_tmpl: str = '{}', name: str | None = None):
         super().__init__(scale, input_kind, channels, name)
         if self.scale is None:
             raise ConfigError('PairedImageDataset: scale is required')
-        hr_files = list_images(hr_dir, 'HR folder', 'hr_dir')
-        lr_files = _match_lr(hr_files, lr_dir, lr_tmpl, 'lr_dir') if lr_dir else None
-        self.quantize_lr = (channels == 'rgb') if quantize_lr is None else bool(quantize_lr)
+        if lr_from is None:
+            lr_from = 'y' if channels == 'y' else 'rgb'
+        if lr_from not in LR_SOURCES:
+            raise ConfigError(f'PairedImageDataset: lr_from must be one of {LR_SOURCES}, got {lr_from!r}')
+        if lr_from == 'y' and channels != 'y':
+            raise ConfigError(f"PairedImageDataset: lr_from='y' makes the LR from the Y channel and needs a Y "
+                              f"network (channels='y'), got channels={channels!r}")
+        self.lr_from = lr_from
+        self.quantize_lr = (lr_from == 'rgb') if quantize_lr is None else bool(quantize_lr)
+        self.hr_files = list_images(hr_dir, 'HR folder', 'hr_dir')
+        self.lr_files = _match_lr(self.hr_files, lr_dir, lr_tmpl, 'lr_dir') if lr_dir else None
         self.hr_dir, self.lr_dir = str(hr_dir), lr_dir
         if name is None:
-            from pathlib import Path
             p = Path(hr_dir).resolve()
             self.name = p.parent.name if p.name.upper() in ('HR', 'GT') else p.name
-        self._src = _HRLRSource(self, hr_files, lr_files)
 
     def __len__(self):
-        return len(self._src.hr_files)
+        return len(self.hr_files)
+
+    @property
+    def lr_protocol(self) -> str:
+        """``'files'`` (LR read from ``lr_dir``) or one of :data:`LR_PROTOCOLS`."""
+        if self.lr_dir:
+            return 'files'
+        return f'{self.lr_from}-{"uint8" if self.quantize_lr else "double"}'
 
     def protocol_info(self) -> dict:
         """How HR and LR were made (goes into every result)."""
-        lr = (f'read from {self.lr_dir}' if self.lr_dir else
-              'MATLAB imresize bicubic (antialiased) 1/scale of the mod-cropped HR'
-              + (', rounded to uint8' if self.quantize_lr else ', in double precision, not rounded'))
+        lp = self.lr_protocol
+        lr = f'read from {self.lr_dir}' if lp == 'files' else LR_PROTOCOLS[lp]
+        if self.channels == 'y' and self.lr_from == 'rgb':
+            lr += ', then its Y (rgb2ycbcr' + (' on uint8, rounded)' if self.quantize_lr or lp == 'files'
+                                              else ' in float, not rounded)')
         return dict(hr=f'mod-cropped to a multiple of {self.scale}',
-                    channels=('Y of MATLAB rgb2ycbcr on uint8 (gray images used as Y)' if self.channels == 'y'
-                              else 'RGB (gray images repeated to 3 channels)'),
-                    lr=lr, input=('LR' if self.input_kind == 'lr' else
-                                  'LR upsampled to the HR size with MATLAB imresize bicubic'))
+                    channels=('Y of MATLAB rgb2ycbcr on uint8, rounded (gray images used as Y)'
+                              if self.channels == 'y' else 'RGB (gray images repeated to 3 channels)'),
+                    lr_protocol=lp, lr=lr,
+                    input=('LR' if self.input_kind == 'lr' else
+                           'LR upsampled to the HR size with MATLAB imresize bicubic'))
+
+    def load_pair(self, i):
+        """(HR, LR, is_gray): H×W×C arrays in the dataset's channel mode."""
+        s, path = self.scale, self.hr_files[i]
+        src = imread(path)
+        gray = src.ndim == 2
+        if self.lr_files is not None:
+            hr = mod_crop(to_channels(src, self.channels), s)
+            lr = to_channels(imread(self.lr_files[i]), self.channels)
+            if lr.shape[0] * s != hr.shape[0] or lr.shape[1] * s != hr.shape[1]:
+                raise DataError(
+                    f'LR image {self.lr_files[i]} is {lr.shape[1]}x{lr.shape[0]}, but HR {path.name} '
+                    f'mod-cropped to x{s} is {hr.shape[1]}x{hr.shape[0]}: expected LR '
+                    f'{hr.shape[1] // s}x{hr.shape[0] // s}')
+            return hr, lr, gray
+        if min(src.shape[:2]) < s:
+            raise DataError(f'HR image {path} ({src.shape[1]}x{src.shape[0]}) is smaller than scale {s}')
+        hr, lr = make_test_pair(src, s, self.channels, self.lr_from, self.quantize_lr)
+        return hr, lr, gray
 
     def __getitem__(self, i):
-        hr, lr, gray = self._src.load(i)
+        hr, lr, gray = self.load_pair(i)
         inp = upsample(lr, self.scale, hr.shape[:2]) if self.input_kind == 'bicubic' else lr
         return dict(inputs=to_tensor(inp), gt=to_tensor(hr),
-                    metainfo=dict(name=self._src.hr_files[i].stem, gt_path=str(self._src.hr_files[i]),
+                    metainfo=dict(name=self.hr_files[i].stem, gt_path=str(self.hr_files[i]),
                                   scale=self.scale, channels=self.channels, input_kind=self.input_kind,
-                                  is_gray=gray, dataset=self.name))
+                                  is_gray=gray, dataset=self.name, lr_protocol=self.lr_protocol))

@@ -5,12 +5,25 @@ into every result.
 A metric sees model outputs ``{'pred': Tensor[C,H,W], 'gt': Tensor[C,H,W], 'metainfo': {...}}``
 with values in [0, 1] (``gt`` is uint8/255 exactly).
 
-Protocol ``matlab`` (the classic papers' evaluation code):
-  * SR is clipped to [0, 1] and rounded to uint8 (``uint8(sr * 255)``); HR is uint8;
-  * ``channel='y'``: Y = MATLAB ``rgb2ycbcr`` on uint8, rounded to uint8; a single-channel image
-    (and, for RGB networks, the channel mean of their output on such an image) is used as Y
-    directly; data already in Y (``channels='y'`` networks) is used as is;
-  * ``crop_border`` pixels (default: the scale) are removed on every side before comparing.
+Protocol ``matlab`` (default; the classic papers' MATLAB evaluation code, e.g. SelfExSR's
+``compute_difference.m``, SRCNN's and VDSR's test scripts):
+  * SR is clipped to [0, 1] and rounded to uint8 (``uint8(sr * 255)``, half away from zero); HR is uint8;
+  * ``channel='y'``: Y = MATLAB ``rgb2ycbcr`` on uint8, rounded to uint8; a single-channel image is
+    used as Y directly (data already in Y, from ``channels='y'`` networks, too); for an RGB network
+    given a grayscale image (three equal input channels) the rounded channel mean of its output is Y;
+  * ``crop_border`` pixels (default: the scale) are removed on every side before comparing;
+  * the metric is computed in double precision on the uint8 values (0..255).
+
+Protocol ``basicsr`` (BasicSR / MMagic-era Python code, to compare with numbers from that work):
+  * SR is clipped and rounded like BasicSR's ``tensor2img`` (``(x * 255).round()``, half to even);
+  * ``channel='y'``: Y = 16 + (65.481 R + 128.553 G + 24.966 B) / 255 in floating point, *not* rounded;
+  * a grayscale image is expanded to RGB first, so its Y is ``16 + 219 / 255 * v`` (not ``v``);
+    Y data (``channels='y'`` networks) is used as is;
+  * same border cropping.
+
+PSNR of two identical images is ``inf``. The data-set mean is taken over the finite values (an
+identical pair is left out) and the number of infinite values is reported next to it as
+``<metric>_num_inf``; if every value is ``inf`` the mean is ``inf``.
 """
 from __future__ import annotations
 
@@ -26,12 +39,26 @@ from ..transforms.color import rgb2ycbcr
 
 PROTOCOLS = {
     'matlab': dict(
-        quantize='SR clipped to [0,1], rounded to uint8; HR uint8',
+        quantize='SR clipped to [0,1], rounded to uint8 (half away from zero); HR uint8',
         y='MATLAB rgb2ycbcr on uint8 (BT.601 limited range), Y rounded to uint8',
         gray='single-channel image used as Y directly',
     ),
+    'basicsr': dict(
+        quantize='SR clipped to [0,1], (x*255).round() (half to even, BasicSR tensor2img); HR uint8',
+        y='BT.601 Y = 16 + (65.481 R + 128.553 G + 24.966 B)/255 in float64, not rounded',
+        gray='grayscale image expanded to RGB first (Y = 16 + 219/255 v)',
+    ),
 }
 CHANNEL_MODES = ('y', 'rgb')
+_Y_COEF = np.array([65.481, 128.553, 24.966]) / 255.0
+
+
+def check_protocol(protocol, channel, owner: str) -> None:
+    """One clear ConfigError for an unknown protocol or channel mode."""
+    if protocol not in PROTOCOLS:
+        raise ConfigError(f'{owner}: unknown protocol {protocol!r}; expected one of {", ".join(PROTOCOLS)}')
+    if channel not in CHANNEL_MODES:
+        raise ConfigError(f'{owner}: unknown channel {channel!r}; expected one of {", ".join(CHANNEL_MODES)}')
 
 
 def to_uint8(x: torch.Tensor) -> np.ndarray:
@@ -40,29 +67,80 @@ def to_uint8(x: torch.Tensor) -> np.ndarray:
     return a.numpy().astype(np.uint8).transpose(1, 2, 0)
 
 
+def to_uint8_half_even(x: torch.Tensor) -> np.ndarray:
+    """Tensor[C,H,W] in [0,1] → H×W×C uint8 like BasicSR's ``tensor2img`` (``(x*255).round()``)."""
+    a = x.detach().to('cpu', torch.float64).clamp_(0, 1).mul_(255.0)
+    return np.round(a.numpy()).astype(np.uint8).transpose(1, 2, 0)
+
+
+def y_matlab(img8: np.ndarray, is_gray: bool = False) -> np.ndarray:
+    """H×W×C uint8 → H×W×1 uint8 Y under the ``matlab`` protocol (see the module docstring)."""
+    c = img8.shape[2]
+    if c == 1:                                  # Y data, or a single-channel image
+        return img8
+    if is_gray:                                 # gray image seen by an RGB network
+        return np.floor(img8.astype(np.float64).mean(axis=2, keepdims=True) + 0.5).astype(np.uint8)
+    return rgb2ycbcr(img8, y_only=True)[:, :, None]
+
+
+def y_basicsr(img8: np.ndarray, is_gray: bool = False) -> np.ndarray:
+    """H×W×C uint8 → H×W×1 float64 Y under the ``basicsr`` protocol (0..255 scale, not rounded)."""
+    x = img8.astype(np.float64)
+    if x.shape[2] == 1:
+        return x * (219.0 / 255.0) + 16.0 if is_gray else x   # gray → RGB → Y; Y data as is
+    return (_Y_COEF[0] * x[..., 0] + _Y_COEF[1] * x[..., 1] + _Y_COEF[2] * x[..., 2] + 16.0)[:, :, None]
+
+
+def prepare_pair(pred: torch.Tensor, gt: torch.Tensor, meta: dict, protocol: str = 'matlab',
+                 channel: str = 'y', crop_border: int | None = None, owner: str = 'metric'):
+    """(sr, hr) as float64 H×W×C arrays on the 0..255 scale: quantised, channel-selected and
+    border-cropped under ``protocol`` (``crop_border=None``: the sample's scale)."""
+    name = meta.get('name', '?')
+    if tuple(pred.shape) != tuple(gt.shape):
+        raise DataError(f'{owner}: SR and HR sizes differ for image {name!r}: '
+                        f'SR {tuple(pred.shape)} vs HR {tuple(gt.shape)}')
+    if pred.ndim != 3:
+        raise DataError(f'{owner}: expected C×H×W images for {name!r}, got shape {tuple(pred.shape)}')
+    gray = bool(meta.get('is_gray'))
+    if protocol == 'matlab':
+        sr, hr = to_uint8(pred), to_uint8(gt)
+        if channel == 'y':
+            sr, hr = y_matlab(sr, gray), y_matlab(hr, gray)
+    else:
+        sr, hr = to_uint8_half_even(pred), to_uint8_half_even(gt)
+        if channel == 'y':
+            sr, hr = y_basicsr(sr, gray), y_basicsr(hr, gray)
+    b = crop_border if crop_border is not None else int(meta.get('scale') or 0)
+    h, w = hr.shape[:2]
+    if 2 * b >= h or 2 * b >= w:
+        raise DataError(f'{owner}: crop border {b} leaves nothing of image {name!r} ({w}x{h}); '
+                        f'use a smaller crop_border')
+    if b:
+        sr, hr = sr[b:h - b, b:w - b], hr[b:h - b, b:w - b]
+    return sr.astype(np.float64), hr.astype(np.float64)
+
+
 class SRMetric(BaseMetric):
-    """Base of PSNR/SSIM/...: subclasses implement :meth:`score` on prepared float64 arrays.
+    """Base of PSNR/SSIM/IFC/...: subclasses implement :meth:`score` on prepared float64 arrays
+    (H×W×C, 0..255, cropped).
 
     Args:
         crop_border: pixels removed on each side; ``None`` = the sample's scale.
         channel: ``'y'`` (default) or ``'rgb'``.
-        protocol: ``'matlab'`` (default).
+        protocol: ``'matlab'`` (default) or ``'basicsr'`` (see the module docstring).
         prefix: MMEngine metric prefix (to use one metric twice in an evaluator).
     """
     metric_name = 'metric'
     higher_is_better = True
-    default_prefix = ''   # no prefix unless asked (and no MMEngine warning about it)
+    metric_info: dict = {}   # metric-specific details for the protocol record
+    default_prefix = ''      # no prefix unless asked (and no MMEngine warning about it)
 
     def __init__(self, crop_border: int | None = None, channel: str = 'y', protocol: str = 'matlab',
                  collect_device: str = 'cpu', prefix: str | None = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
-        if protocol not in PROTOCOLS:
-            raise ConfigError(f'{type(self).__name__}: unknown protocol {protocol!r}; expected one of '
-                              f'{", ".join(PROTOCOLS)}')
-        if channel not in CHANNEL_MODES:
-            raise ConfigError(f'{type(self).__name__}: unknown channel {channel!r}; expected one of '
-                              f'{", ".join(CHANNEL_MODES)}')
-        if crop_border is not None and (not isinstance(crop_border, int) or crop_border < 0):
+        check_protocol(protocol, channel, type(self).__name__)
+        if crop_border is not None and (isinstance(crop_border, bool) or not isinstance(crop_border, int)
+                                        or crop_border < 0):
             raise ConfigError(f'{type(self).__name__}: crop_border must be a non-negative integer or None, '
                               f'got {crop_border!r}')
         self.crop_border, self.channel, self.protocol = crop_border, channel, protocol
@@ -70,58 +148,53 @@ class SRMetric(BaseMetric):
 
     # -- the protocol ------------------------------------------------------------------------
     def protocol_info(self, scale=None) -> dict:
+        """What this metric's numbers mean (stored with every result)."""
         return dict(name=self.protocol, channel=self.channel,
                     crop_border=self.crop_border if self.crop_border is not None else (scale or 'scale'),
-                    **PROTOCOLS[self.protocol])
+                    **PROTOCOLS[self.protocol], **self.metric_info)
 
     def prepare(self, pred: torch.Tensor, gt: torch.Tensor, meta: dict) -> tuple[np.ndarray, np.ndarray]:
         """(sr, hr) as float64 H×W×C arrays on the 0..255 scale, channel-selected and border-cropped."""
-        name = meta.get('name', '?')
-        if pred.shape != gt.shape:
-            raise DataError(f'{self.metric_name}: SR and HR sizes differ for image {name!r}: '
-                            f'SR {tuple(pred.shape)} vs HR {tuple(gt.shape)}')
-        sr8, hr8 = to_uint8(pred), to_uint8(gt)
-        if self.channel == 'y':
-            sr8, hr8 = self._to_y(sr8, meta), self._to_y(hr8, meta)
-        b = self.crop_border if self.crop_border is not None else int(meta.get('scale') or 0)
-        h, w = hr8.shape[:2]
-        if 2 * b >= h or 2 * b >= w:
-            raise DataError(f'{self.metric_name}: crop border {b} leaves nothing of image {name!r} '
-                            f'({w}x{h})')
-        if b:
-            sr8, hr8 = sr8[b:h - b, b:w - b], hr8[b:h - b, b:w - b]
-        return sr8.astype(np.float64), hr8.astype(np.float64)
-
-    @staticmethod
-    def _to_y(img8: np.ndarray, meta: dict) -> np.ndarray:
-        c = img8.shape[2]
-        if c == 1:                                  # Y data, or a single-channel image
-            return img8
-        if meta.get('is_gray'):                     # gray image seen by an RGB network
-            return np.floor(img8.astype(np.float64).mean(axis=2, keepdims=True) + 0.5).astype(np.uint8)
-        return rgb2ycbcr(img8, y_only=True)[:, :, None]
+        return prepare_pair(pred, gt, meta, self.protocol, self.channel, self.crop_border, self.metric_name)
 
     def score(self, sr: np.ndarray, hr: np.ndarray) -> float:
         raise NotImplementedError
+
+    def score_named(self, sr: np.ndarray, hr: np.ndarray, name: str) -> float:
+        """:meth:`score`, with a ValueError about the image turned into a DataError naming it."""
+        try:
+            return float(self.score(sr, hr))
+        except ValueError as e:
+            raise DataError(f'{self.metric_name}: image {name!r}: {e}') from None
 
     # -- MMEngine ----------------------------------------------------------------------------
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
         for s in data_samples:
             meta = s.get('metainfo') or {}
+            name = meta.get('name', str(len(self.results)))
             if s.get('gt') is None:
-                raise DataError(f'{self.metric_name} needs the HR image (gt) of {meta.get("name", "?")!r}')
+                raise DataError(f'{self.metric_name} needs the HR image (gt) of {name!r}')
             sr, hr = self.prepare(s['pred'], s['gt'], meta)
-            self.results.append({'name': meta.get('name', str(len(self.results))),
-                                 self.metric_name: float(self.score(sr, hr))})
+            self.results.append({'name': name, self.metric_name: self.score_named(sr, hr, name)})
 
     def compute_metrics(self, results: list) -> dict:
         self.per_image = list(results)
         vals = [r[self.metric_name] for r in results]
-        return {self.metric_name: mean_finite(vals)}
+        out = {self.metric_name: mean_finite(vals)}
+        n_inf = sum(1 for v in vals if math.isinf(v))
+        if n_inf:
+            out[f'{self.metric_name}_num_inf'] = n_inf
+        return out
 
 
 def mean_finite(vals) -> float:
-    """Mean of the finite values (an identical pair has PSNR = inf; it is left out of the mean,
-    and counted in the results as ``<metric>_inf``). NaN if no value is finite."""
+    """Mean of the finite values: an identical pair (PSNR = inf) is left out of the mean (and
+    counted by the metric as ``<metric>_num_inf``). ``inf`` if every value is ``+inf``; NaN if
+    there is no value."""
+    vals = list(vals)
     fin = [v for v in vals if math.isfinite(v)]
-    return float(np.mean(fin)) if fin else float('nan')
+    if fin:
+        return float(np.mean(fin))
+    if vals and all(v == math.inf for v in vals):
+        return math.inf
+    return float('nan')

@@ -1,0 +1,75 @@
+"""SSIM (METRICS registry): Wang, Bovik, Sheikh & Simoncelli 2004, as their ``ssim_index.m``.
+
+Gaussian window 11×11 with σ = 1.5 (``fspecial('gaussian', 11, 1.5)``, normalised), K1 = 0.01,
+K2 = 0.03, L = 255; local statistics by ``filter2(window, x, 'valid')``; the result is the mean of
+the SSIM map over the valid part (no padding). Computed in float64; the Gaussian window is
+separable, so the filtering runs as two 1-D passes (loops over the 11 taps, not over pixels).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..registry import METRICS
+from .base import SRMetric
+
+
+def gaussian_window_1d(size: int = 11, sigma: float = 1.5) -> np.ndarray:
+    """The normalised 1-D Gaussian whose outer product is ``fspecial('gaussian', size, sigma)``."""
+    x = np.arange(size, dtype=np.float64) - (size - 1) / 2.0
+    g = np.exp(-(x * x) / (2.0 * sigma * sigma))
+    return g / g.sum()
+
+
+def filter_valid(x: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """``filter2(outer(g, g), x, 'valid')`` over the last two axes of ``x`` (separable)."""
+    k = g.size
+    h, w = x.shape[-2:]
+    rows = g[0] * x[..., 0:h - k + 1, :]
+    for i in range(1, k):
+        rows += g[i] * x[..., i:h - k + 1 + i, :]
+    out = g[0] * rows[..., :, 0:w - k + 1]
+    for j in range(1, k):
+        out += g[j] * rows[..., :, j:w - k + 1 + j]
+    return out
+
+
+def ssim_map(img1: np.ndarray, img2: np.ndarray, data_range: float = 255.0, k1: float = 0.01,
+             k2: float = 0.03, win_size: int = 11, sigma: float = 1.5) -> np.ndarray:
+    """The SSIM map of two 2-D images (size ``H - win_size + 1`` × ``W - win_size + 1``)."""
+    a, b = np.asarray(img1, np.float64), np.asarray(img2, np.float64)
+    if a.shape != b.shape or a.ndim != 2:
+        raise ValueError(f'SSIM needs two 2-D images of one size, got {a.shape} and {b.shape}')
+    if min(a.shape) < win_size:
+        raise ValueError(f'image of {a.shape[1]}x{a.shape[0]} pixels is smaller than the '
+                         f'{win_size}x{win_size} SSIM window')
+    g = gaussian_window_1d(win_size, sigma)
+    mu1, mu2, s11, s22, s12 = filter_valid(np.stack([a, b, a * a, b * b, a * b]), g)
+    mu1_sq, mu2_sq, mu1_mu2 = mu1 * mu1, mu2 * mu2, mu1 * mu2
+    s11 -= mu1_sq
+    s22 -= mu2_sq
+    s12 -= mu1_mu2
+    c1, c2 = (k1 * data_range) ** 2, (k2 * data_range) ** 2
+    return ((2 * mu1_mu2 + c1) * (2 * s12 + c2)) / ((mu1_sq + mu2_sq + c1) * (s11 + s22 + c2))
+
+
+def ssim(img1: np.ndarray, img2: np.ndarray, data_range: float = 255.0, **kwargs) -> float:
+    """Mean SSIM of two images (H×W, or H×W×C: the mean of the per-channel values)."""
+    a, b = np.asarray(img1, np.float64), np.asarray(img2, np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f'SSIM of images of different shapes {a.shape} and {b.shape}')
+    if a.ndim == 2:
+        return float(ssim_map(a, b, data_range, **kwargs).mean())
+    return float(np.mean([ssim_map(a[..., c], b[..., c], data_range, **kwargs).mean()
+                          for c in range(a.shape[2])]))
+
+
+@METRICS.register_module()
+class SSIM(SRMetric):
+    """Structural similarity (Wang et al.'s ``ssim_index``) on uint8-quantised images; with
+    ``channel='rgb'`` the mean over the three channels. See :class:`srbench.metrics.base.SRMetric`."""
+    metric_name = 'SSIM'
+    metric_info = dict(formula='Wang et al. ssim_index: Gaussian 11x11 sigma 1.5, K1 0.01, K2 0.03, L 255, '
+                               'mean of the valid SSIM map (per channel, then averaged)')
+
+    def score(self, sr, hr):
+        return ssim(sr, hr)
