@@ -13,10 +13,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def dist_train(cfg, n, wd, *extra, timeout=600):
+def dist_run(script, cfg, n, wd, *extra, timeout=600):
     env = tool_env(PORT=free_port(), PYTHON=os.environ.get('PYTHON', sys.executable))
-    return subprocess.run(['bash', str(REPO / 'tools' / 'dist_train.sh'), str(cfg), str(n), '--work-dir', str(wd),
+    return subprocess.run(['bash', str(REPO / 'tools' / script), str(cfg), str(n), '--work-dir', str(wd),
                            *map(str, extra)], cwd=str(REPO), env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def dist_train(cfg, n, wd, *extra):
+    return dist_run('dist_train.sh', cfg, n, wd, *extra)
 
 
 def tiny_cfg(tmp_path, photos, iters):
@@ -51,3 +55,14 @@ def test_dist_train_two_gloo_processes_and_resume(tmp_path, photos):
     assert p.returncode == 0, out[-4000:]
     assert 'resumed epoch: 0, iter: 4' in out
     assert (wd / 'iter_8.pth').is_file()
+
+    # dist_test.sh: two ranks share the test images; the results JSON has every image once, in order
+    out_json = tmp_path / 'dist_results.json'
+    p = dist_run('dist_test.sh', tiny_cfg(tmp_path, photos, 8), 2, tmp_path / 'twd', '--ckpt', wd / 'iter_8.pth',
+                 '--out', out_json)
+    assert p.returncode == 0, (p.stdout + p.stderr)[-4000:]
+    import json
+    res = json.loads(out_json.read_text())['results'][0]
+    assert [r['name'] for r in res['per_image']] == ['camera', 'coffee', 'motorcycle_left']
+    assert res['num_images'] == 3
+    assert abs(res['metrics']['PSNR'] - sum(r['PSNR'] for r in res['per_image']) / 3) < 1e-9

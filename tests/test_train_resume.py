@@ -100,3 +100,14 @@ def test_test_tool_writes_results_json(tmp_path, uninterrupted):
     assert prot['name'] == 'matlab' and prot['channel'] == 'y' and prot['crop_border'] == 3
     assert 'bicubic' in res['protocol']['data']['lr'].lower()
     assert 'ESPCN' in p.stdout and 'photos' in p.stdout
+
+
+def test_amp_on_cpu_uses_bfloat16_autocast(tmp_path, photos):
+    cfg = write_cfg(tmp_path, *photos, workers=0)
+    cfg.write_text(cfg.read_text().replace(f'max_iters={N}', 'max_iters=2'))
+    wd = tmp_path / 'amp'
+    p = run_tool([TOOLS / 'train.py', cfg, '--work-dir', wd, '--amp'])
+    assert p.returncode == 0, p.stderr[-3000:]
+    dumped = (wd / cfg.name).read_text()
+    assert "CPUAmpOptimWrapper" in dumped
+    assert torch.load(wd / 'iter_2.pth', weights_only=True)['state_dict']['generator.conv1.weight'].dtype == torch.float32

@@ -58,7 +58,7 @@ def run_demo(work_dir='work_dirs/demo', minutes=None, iters=None) -> dict:
     train_dir, test_dir = prepare_photos(os.path.join(work_dir, 'data'))
     cfg = load_config(_config_path())
     metrics = [dict(type='PSNR')] + ([dict(type='SSIM')] if METRICS.get('SSIM') else [])
-    opts = {'train_dataloader.dataset.hr_dir': train_dir, 'log_level': 'WARNING',
+    opts = {'train_dataloader.dataset.hr_dir': train_dir, 'log_level': 'ERROR',
             'test_dataloader': [dict(cfg.test_dataloader[0], dataset=dict(cfg.test_dataloader[0].dataset,
                                                                           hr_dir=test_dir))],
             'test_evaluator': metrics}
