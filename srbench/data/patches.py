@@ -242,24 +242,25 @@ class PatchPairDataset(PatchDatasetBase):
         self.hr_files, self.lr_files = hr_files, lr_files
         named = [scale_from_name(p.stem) for p in hr_files]
         stored = np.array(named) if all(s is not None for s in named) else None
-        hr0, lr0 = imread(hr_files[0]), imread(lr_files[0])
-        (H, W), (h, w) = hr0.shape[:2], lr0.shape[:2]
+        k0 = 0                                   # the first pair this dataset serves is checked now
+        if stored is not None and self.scale is not None and np.any(stored == self.scale):
+            k0 = int(np.flatnonzero(stored == self.scale)[0])
+        hp, lp = hr_files[k0], lr_files[k0]
+        (H, W), (h, w) = imread(hp).shape[:2], imread(lp).shape[:2]
         if same_size:
             if (h, w) != (H, W):
-                raise DataError(f'same_size=True, but LR patch {lr_files[0]} is {w}x{h} and HR patch '
-                                f'{hr_files[0].name} is {W}x{H}')
+                raise DataError(f'same_size=True, but LR patch {lp} is {w}x{h} and HR patch {hp.name} is {W}x{H}')
         else:
             if (h, w) == (H, W):
-                raise DataError(f'LR patch {lr_files[0]} is as large as its HR patch ({W}x{H}): pass same_size=True '
+                raise DataError(f'LR patch {lp} is as large as its HR patch ({W}x{H}): pass same_size=True '
                                 'for HR-sized (bicubic-upsampled) inputs')
             if H % h or W % w or H // h != W // w:
-                raise DataError(f'LR patch {lr_files[0]} is {w}x{h} and HR patch {hr_files[0].name} is {W}x{H}: '
-                                'not an integer scale')
+                raise DataError(f'LR patch {lp} is {w}x{h} and HR patch {hp.name} is {W}x{H}: not an integer scale')
             ratio = H // h
-            want = stored[0] if stored is not None else self.scale
+            want = stored[k0] if stored is not None else self.scale
             if want is not None and want != ratio:
-                raise DataError(f'LR patch {lr_files[0]} is {w}x{h} and HR patch {hr_files[0].name} is {W}x{H} '
-                                f'(x{ratio}), but the scale is x{want}')
+                raise DataError(f'LR patch {lp} is {w}x{h} and HR patch {hp.name} is {W}x{H} (x{ratio}), but the '
+                                f'scale is x{want}')
             if stored is None:
                 stored = np.full(len(hr_files), ratio)
         self._resolve_scales(f'HR patch folder {hr_dir}', len(hr_files), bool(same_size), stored)
@@ -298,6 +299,39 @@ def read_lmdb_meta(path) -> list[tuple[str, tuple[int, int, int]]]:
     if not out:
         raise DataError(f'{meta} lists no images')
     return out
+
+
+_LMDB_ENVS: dict = {}
+_LMDB_PID = [os.getpid()]
+
+
+def open_lmdb(path):
+    """A read-only environment for ``path``, shared by everything in this process.
+
+    LMDB refuses to open the same environment twice in one process, and a forked DataLoader worker
+    inherits its parent's open environments (which it must not use): so environments are cached per
+    process, and a process that finds its parent's cache closes those copies (that only unmaps them in
+    the child) and opens its own.
+    """
+    import lmdb
+    pid = os.getpid()
+    if _LMDB_PID[0] != pid:
+        for env in _LMDB_ENVS.values():
+            try:
+                env.close()
+            except Exception:  # noqa: BLE001 -- the parent's handle; nothing to do if it will not close
+                pass
+        _LMDB_ENVS.clear()
+        _LMDB_PID[0] = pid
+    key = os.path.realpath(str(path))
+    env = _LMDB_ENVS.get(key)
+    if env is None:
+        try:
+            env = lmdb.open(key, readonly=True, lock=False, readahead=False, meminit=False, max_readers=2048)
+        except lmdb.Error as e:
+            raise DataError(f'cannot open LMDB {path}: {e}') from None
+        _LMDB_ENVS[key] = env
+    return env
 
 
 @DATASETS.register_module()
@@ -340,25 +374,9 @@ class LMDBDataset(PatchDatasetBase):
             stored = None                           # HR-sized without names or scale=: _resolve_scales explains
         self.keys = keys
         self._resolve_scales(f'LMDB {hr_lmdb}', len(keys), bool(same), stored)
-        self._envs = self._pid = None
 
     def _open(self):
-        if self._envs is None or self._pid != os.getpid():
-            import lmdb
-            envs = []
-            for p in (self.hr_lmdb, self.lr_lmdb):
-                try:
-                    envs.append(lmdb.open(p, readonly=True, lock=False, readahead=False, meminit=False,
-                                          max_readers=2048))
-                except lmdb.Error as e:
-                    raise DataError(f'cannot open LMDB {p}: {e}') from None
-            self._envs, self._pid = envs, os.getpid()
-        return self._envs
-
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        state['_envs'] = state['_pid'] = None
-        return state
+        return open_lmdb(self.hr_lmdb), open_lmdb(self.lr_lmdb)
 
     def _read(self, env, path, key):
         with env.begin(write=False) as txn:
