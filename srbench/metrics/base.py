@@ -61,16 +61,27 @@ def check_protocol(protocol, channel, owner: str) -> None:
         raise ConfigError(f'{owner}: unknown channel {channel!r}; expected one of {", ".join(CHANNEL_MODES)}')
 
 
+def _as_float64(x: torch.Tensor) -> np.ndarray:
+    return x.detach().to('cpu', torch.float32 if x.dtype in (torch.float16, torch.bfloat16) else x.dtype
+                         ).numpy().astype(np.float64)
+
+
 def to_uint8(x: torch.Tensor) -> np.ndarray:
     """Tensor[C,H,W] in [0,1] → H×W×C uint8, MATLAB ``uint8(x * 255)`` (round half away, saturate)."""
-    a = x.detach().to('cpu', torch.float64).clamp_(0, 1).mul_(255.0).add_(0.5).floor_()
-    return a.numpy().astype(np.uint8).transpose(1, 2, 0)
+    a = _as_float64(x)
+    np.clip(a, 0.0, 1.0, out=a)
+    a *= 255.0
+    a += 0.5
+    np.floor(a, out=a)
+    return a.astype(np.uint8).transpose(1, 2, 0)
 
 
 def to_uint8_half_even(x: torch.Tensor) -> np.ndarray:
     """Tensor[C,H,W] in [0,1] → H×W×C uint8 like BasicSR's ``tensor2img`` (``(x*255).round()``)."""
-    a = x.detach().to('cpu', torch.float64).clamp_(0, 1).mul_(255.0)
-    return np.round(a.numpy()).astype(np.uint8).transpose(1, 2, 0)
+    a = _as_float64(x)
+    np.clip(a, 0.0, 1.0, out=a)
+    a *= 255.0
+    return np.round(a).astype(np.uint8).transpose(1, 2, 0)
 
 
 def y_matlab(img8: np.ndarray, is_gray: bool = False) -> np.ndarray:
@@ -101,6 +112,8 @@ def prepare_pair(pred: torch.Tensor, gt: torch.Tensor, meta: dict, protocol: str
                         f'SR {tuple(pred.shape)} vs HR {tuple(gt.shape)}')
     if pred.ndim != 3:
         raise DataError(f'{owner}: expected C×H×W images for {name!r}, got shape {tuple(pred.shape)}')
+    if not bool(torch.isfinite(pred).all()):
+        raise DataError(f'{owner}: the SR image of {name!r} has NaN or infinite values')
     gray = bool(meta.get('is_gray'))
     if protocol == 'matlab':
         sr, hr = to_uint8(pred), to_uint8(gt)

@@ -76,24 +76,45 @@ _BANDS = (_B1, -_B1.T)
 _WIN = {1: 17, 2: 9, 3: 5, 4: 3}
 
 
+def _tap_groups(f: np.ndarray):
+    """The nonzero taps of a filter grouped by coefficient: [(c, [(i, j), ...]), ...] (the sp5
+    filters are symmetric, so one multiplication serves up to 8 taps)."""
+    groups: dict = {}
+    for (i, j), c in np.ndenumerate(f):
+        if c != 0.0:
+            groups.setdefault(float(c), []).append((i, j))
+    return list(groups.items())
+
+
+_GROUPS: dict = {}
+
+
 def _corr(x: np.ndarray, f: np.ndarray, step: int = 1) -> np.ndarray:
     """2-D correlation over the last two axes, image reflected about its edge pixels ('reflect1'),
-    output at positions 0, step, 2*step, ... (matlabPyrTools ``corrDn``)."""
+    output at positions 0, step, 2*step, ... (matlabPyrTools ``corrDn``). Loops over the filter
+    taps (at most 81), never over pixels."""
     kh, kw = f.shape
     h, w = x.shape[-2:]
     pad = [(0, 0)] * (x.ndim - 2) + [(kh // 2, kh // 2), (kw // 2, kw // 2)]
     xp = np.pad(x, pad, mode='reflect')
-    out = None
-    for i in range(kh):
-        for j in range(kw):
-            c = f[i, j]
-            if c == 0.0:
-                continue
-            term = xp[..., i:i + h:step, j:j + w:step] * c
-            if out is None:
-                out = term
-            else:
-                out += term
+    groups = _GROUPS.get(id(f))
+    if groups is None:
+        groups = _GROUPS[id(f)] = _tap_groups(f)
+    out = acc = None
+    for c, taps in groups:
+        (i, j), rest = taps[0], taps[1:]
+        if rest:
+            acc = np.add(xp[..., i:i + h:step, j:j + w:step], xp[..., rest[0][0]:rest[0][0] + h:step,
+                                                                 rest[0][1]:rest[0][1] + w:step], out=acc)
+            for i2, j2 in rest[1:]:
+                acc += xp[..., i2:i2 + h:step, j2:j2 + w:step]
+            src = acc
+        else:
+            src = xp[..., i:i + h:step, j:j + w:step]
+        if out is None:
+            out = src * c
+        else:
+            out += np.multiply(src, c, out=acc if rest else None)
     return out
 
 
@@ -130,7 +151,12 @@ def _block_sums_at_centres(x: np.ndarray, win: int) -> np.ndarray:
 def _distortion_channel(y: np.ndarray, yn: np.ndarray, win: int):
     """(g, σv²) per non-overlapping block (``distsub_est_m.m``)."""
     n = float(win * win)
-    s = _block_sums_at_centres(np.stack([y, yn, y * yn, y * y, yn * yn]), win)
+    p = np.empty((5,) + y.shape)
+    p[0], p[1] = y, yn
+    np.multiply(y, yn, out=p[2])
+    np.multiply(y, y, out=p[3])
+    np.multiply(yn, yn, out=p[4])
+    s = _block_sums_at_centres(p, win)
     mean_x, mean_y = s[0] / n, s[1] / n
     cov_xy = s[2] - n * mean_x * mean_y
     ss_x = s[3] - n * mean_x * mean_x
@@ -158,10 +184,11 @@ def _reference_gsm(y: np.ndarray):
     (``refparams_vecgsm.m``)."""
     h, w = y.shape
     # all overlapping 3x3 blocks as 9-vectors (shift (dy, dx) -> component 3*dy + dx)
-    views = [y[dy:h - M + 1 + dy, dx:w - M + 1 + dx].ravel() for dy in range(M) for dx in range(M)]
-    u = np.stack(views, axis=1)
-    u = u - u.mean(axis=0)
-    cu = (u.T @ u) / u.shape[0]
+    u = np.empty(((h - M + 1) * (w - M + 1), M * M))
+    for k, (dy, dx) in enumerate((dy, dx) for dy in range(M) for dx in range(M)):
+        u[:, k] = y[dy:h - M + 1 + dy, dx:w - M + 1 + dx].ravel()
+    mu = u.mean(axis=0)
+    cu = (u.T @ u) / u.shape[0] - np.outer(mu, mu)   # the subbands are zero-mean: no cancellation
     # non-overlapping blocks, same component order
     blocks = y.reshape(h // M, M, w // M, M).transpose(0, 2, 1, 3).reshape(h // M, w // M, M * M)
     ss = np.einsum('abi,ij,abj->ab', blocks, np.linalg.inv(cu), blocks, optimize=True) / (M * M)

@@ -38,7 +38,7 @@ def _round_sat_u8(x):
 
 def _lincomb_np(img, rows, offset_scale):
     x = img.astype(np.float64)
-    coef = T[rows] / 255.0
+    coef = (1.0 / 255.0) * T[rows]   # MATLAB: T = scaleFactor.T * origT with scaleFactor.T = 1/255
     out = np.empty(img.shape[:2] + (len(rows),), dtype=np.float64)
     for k, r in enumerate(rows):
         # imlincomb order: T(p,1)*R + T(p,2)*G + T(p,3)*B + offset
@@ -90,7 +90,7 @@ def _rgb2ycbcr_torch(x, y_only):
     xf = x.to(torch.float64) if is_u8 else x
     outs = []
     for r in rows:
-        c = T[r] / 255.0
+        c = (1.0 / 255.0) * T[r]
         off = OFFSET[r] * (1.0 if is_u8 else 1.0 / 255.0)
         outs.append(c[0] * xf[..., 0, :, :] + c[1] * xf[..., 1, :, :] + c[2] * xf[..., 2, :, :] + off)
     out = torch.stack(outs, dim=-3)
