@@ -67,7 +67,8 @@ def small_images(tmp_path):
     d = tmp_path / 'imgs'
     d.mkdir()
     rng = np.random.default_rng(0)
-    base = cv2.resize(rng.integers(0, 256, (8, 8, 3), dtype=np.uint8), (40, 40), interpolation=cv2.INTER_CUBIC)
+    small = rng.integers(0, 256, (8, 8, 3), dtype=np.uint8)
+    base = cv2.resize(small, (40, 40), interpolation=cv2.INTER_CUBIC)
     for i, (h, w) in enumerate([(37, 40), (40, 29), (31, 33)]):
         cv2.imwrite(str(d / f'im{i}.png'), np.roll(base, 5 * i, axis=1)[:h, :w])
     cv2.imwrite(str(d / 'im3_gray.png'), base[:30, :34, 1])
@@ -81,7 +82,8 @@ RECIPES = {   # verbatim from the seed README, except --input/--output (and a sm
     'FSRCNN': ('--number 91 --width 20 --height 20 --stride 2 -uf 2 --rotations 0 90 180 270 '
                '--scales 1.0 0.9 0.8 0.7 0.6 --single_y --use_h5py', 'lr'),
     'VDSR': ('--number 291 --upsampling nearest bicubic --width 41 --height 41 --stride 41 -uf 2 3 4 '
-             '--scales 1.0 0.7 0.5 --rotations 0 90 180 270 --flips 0 1 2 3 --use_h5py --same_size --single_y',
+             '--scales 1.0 0.7 0.5 --rotations 0 90 180 270 --flips 0 1 2 3 --use_h5py --same_size '
+             '--single_y',
              'bicubic'),
     'ESPCN': ('--number 1000 --width 68 --height 68 --stride 56 -uf 4 --single_y --use_h5py', 'lr'),
     'DRCN': ('--number 91 --width 41 --height 41 --stride 21 -uf 2 --rotations 0 90 180 270 '
@@ -136,11 +138,13 @@ def test_seed_recipe_runs_verbatim(model, tmp_path):
     fl = values(argv, '--flips', '--flip', default=['0'])
     methods = len(values(argv, '--upsampling', default=['bicubic']))
     files = sorted(src.iterdir(), key=lambda p: p.name)[:number]
-    want = expected_count(files, int(a['--height']), int(a['--width']), int(a['--stride']), ufs, sc, rots, fl, methods)
+    want = expected_count(files, int(a['--height']), int(a['--width']), int(a['--stride']), ufs, sc, rots, fl,
+                          methods)
     assert s['patches'] == want > 0
     with h5py.File(out) as f:
         assert f['hr'].shape[0] == want and f['hr'].dtype == np.uint8 and f['lr'].dtype == np.float32
         assert f['hr'].shape[1:] == (int(a['--height']), int(a['--width']))           # Y: N x H x W
+        assert f['hr'].chunks is None and f['lr'].chunks is None                     # contiguous: flat memory
         assert sorted(np.unique(f['scale'][...]).tolist()) == ufs
     ds = H5PatchDataset(out, input_kind=kind, channels='y')
     assert len(ds) == want and ds.scales == ufs
@@ -167,7 +171,8 @@ def test_patches_follow_the_documented_procedure(small_images, tmp_path):
     for y in ys:                                                              # row-major window order
         for x in xs:
             np.testing.assert_array_equal(hr_p[k], Y[y:y + 10, x:x + 12])
-            assert np.abs(lr_p[k] - lr[y // 2:y // 2 + 5, x // 2:x // 2 + 6]).max() < 1e-6   # float, not rounded
+            # float, not rounded
+            assert np.abs(lr_p[k] - lr[y // 2:y // 2 + 5, x // 2:x // 2 + 6]).max() < 1e-6
             k += 1
 
 
@@ -192,15 +197,16 @@ def test_flips_and_rotations_order_and_meaning(tmp_path):
 
 def test_upsampling_methods_give_one_copy_each(small_images, tmp_path):
     out = tmp_path / 'u.h5'
-    s = run_ok(['--input', str(small_images), '--number', '1', '--width', '12', '--height', '12', '--stride', '12',
+    s = run_ok(['--input', str(small_images), '--number', '1', '--width', '12', '--height', '12',
+                '--stride', '12',
                 '-uf', '3', '--single_y', '--upsampling', 'nearest', 'bicubic', '--output', str(out)])
     with h5py.File(out) as f:
         hr, lr = f['hr'][...], f['lr'][...]
     n = s['patches'] // 2
-    assert s['input_kind'] == 'bicubic' and lr.shape == hr.shape                # --upsampling implies HR-sized
+    assert s['input_kind'] == 'bicubic' and lr.shape == hr.shape      # --upsampling implies HR-sized
     np.testing.assert_array_equal(hr[:n], hr[n:])                               # same HR patches, twice
     near = lr[:n]
-    np.testing.assert_array_equal(near[:, ::3, ::3], near[:, 2::3, 2::3])        # nearest: 3x3 constant blocks
+    np.testing.assert_array_equal(near[:, ::3, ::3], near[:, 2::3, 2::3])      # nearest: constant 3x3 blocks
     assert not np.array_equal(lr[n:, ::3, ::3], lr[n:, 2::3, 2::3])
 
 
@@ -302,12 +308,14 @@ def test_bad_inputs_give_one_clear_error(small_images, tmp_path, capsys):
     msg = run_err(['--input', str(small_images), '--width', '500', '--height', '12', '--stride', '4',
                    '--output', str(out)], capsys)
     assert 'no patch fits' in msg and '--width 500' in msg
-    assert "unknown method 'lanczos'" in run_err(['--input', str(small_images), '--upsampling', 'lanczos'] + base,
-                                                 capsys)
-    msg = run_err(['--input', str(small_images), '--width', '33', '--height', '32', '--stride', '4', '-uf', '2',
+    msg = run_err(['--input', str(small_images), '--upsampling', 'lanczos'] + base, capsys)
+    assert "unknown method 'lanczos'" in msg
+    msg = run_err(['--input', str(small_images), '--width', '33', '--height', '32', '--stride', '4',
+                   '-uf', '2',
                    '--output', str(out)], capsys)
     assert '--width 33 is not divisible by upscale factor 2' in msg
-    msg = run_err(['--input', str(small_images), '--width', '12', '--height', '12', '--stride', '12', '-uf', '2', '3',
+    msg = run_err(['--input', str(small_images), '--width', '12', '--height', '12', '--stride', '12',
+                   '-uf', '2', '3',
                    '--format', 'h5', '--output', str(out)], capsys)
     assert 'one size' in msg
     assert 'multiples of 90' in run_err(['--input', str(small_images), '--rotations', '45'] + base, capsys)
@@ -318,7 +326,8 @@ def test_bad_inputs_give_one_clear_error(small_images, tmp_path, capsys):
     run_ok(['--input', str(small_images), '--overwrite'] + base)
     (tmp_path / 'user').mkdir()
     (tmp_path / 'user' / 'keep.txt').write_text('precious')
-    msg = run_err(['--input', str(small_images), '--format', 'folder', '--overwrite', '--output', str(tmp_path / 'user')]
+    msg = run_err(['--input', str(small_images), '--format', 'folder', '--overwrite',
+                   '--output', str(tmp_path / 'user')]
                   + base[:-2], capsys)
     assert 'did not write' in msg and (tmp_path / 'user' / 'keep.txt').exists()
 
@@ -339,7 +348,8 @@ def test_interrupted_run_leaves_nothing(small_images, tmp_path, monkeypatch, cap
     monkeypatch.setattr(cls, '_add', flaky)
     out = tmp_path / ('o.h5' if fmt == 'h5' else 'o')
     with pytest.raises(SystemExit) as e:
-        data_aug_main(['--input', str(small_images), '--width', '8', '--height', '8', '--stride', '4', '-uf', '2',
+        data_aug_main(['--input', str(small_images), '--width', '8', '--height', '8', '--stride', '4',
+                       '-uf', '2',
                        '--format', fmt, '--output', str(out), '--quiet'])
     assert e.value.code == 130 and len(calls) == 3
     assert not out.exists()

@@ -49,7 +49,8 @@ def test_h5_reads_lr_and_same_size_files_and_checks_the_input_kind(tmp_path):
     np.testing.assert_array_equal(ds[2]['gt'][0].numpy(), hr[2] / np.float32(255))
     # a bicubic-input model given LR-sized data: upsampled on the fly with MATLAB imresize (per patch)
     db = H5PatchDataset(p, input_kind='bicubic', channels='y', in_memory=True)
-    np.testing.assert_allclose(db[2]['inputs'][0].numpy(), imresize_np(lr[2].astype(np.float64), 3), atol=1e-6)
+    want = imresize_np(lr[2].astype(np.float64), 3)
+    np.testing.assert_allclose(db[2]['inputs'][0].numpy(), want, atol=1e-6)
     with pytest.raises(DataError, match='holds x3 patches'):
         H5PatchDataset(p, scale=2, input_kind='lr', channels='y')
     same = write_h5(tmp_path / 'same.h5', hr=hr, lr=RNG.random((6, 12, 12)).astype(np.float32),
@@ -113,8 +114,9 @@ def test_patch_pair_folders_and_their_errors(tmp_path):
         write_png(lr_dir / f'p{i}_x{s}.png', make_lr(hr, s, True))
     ds = PatchPairDataset(hr_dir, lr_dir, input_kind='lr', channels='rgb')
     assert ds.sample_scales.tolist() == [2, 3, 2] and ds[1]['inputs'].shape == (3, 4, 4)
-    assert PatchPairDataset(hr_dir, lr_dir, scale=2, input_kind='lr', channels='rgb').sample_scales.tolist() == [2, 2]
-    y = PatchPairDataset(hr_dir, lr_dir, input_kind='lr', channels='y')[0]      # RGB files, Y model: rgb2ycbcr
+    x2 = PatchPairDataset(hr_dir, lr_dir, scale=2, input_kind='lr', channels='rgb')
+    assert x2.sample_scales.tolist() == [2, 2]
+    y = PatchPairDataset(hr_dir, lr_dir, input_kind='lr', channels='y')[0]     # RGB files, Y model: rgb2ycbcr
     assert y['gt'].shape == (1, 12, 12)
     with pytest.raises(DataError, match='does not exist'):
         PatchPairDataset(tmp_path / 'nope', lr_dir, input_kind='lr', channels='y')
@@ -275,7 +277,8 @@ def origin(tmp_path):
 
 def test_random_crop_matches_the_whole_image_lr(origin):
     for kind, q in (('lr', True), ('lr', False), ('bicubic', False)):
-        ds = RandomCropDataset(origin, scale=3, gt_patch_size=12, input_kind=kind, channels='y', augment=False,
+        ds = RandomCropDataset(origin, scale=3, gt_patch_size=12, input_kind=kind, channels='y',
+                               augment=False,
                                quantize_lr=q, length=30)
         for i in range(30):
             np.random.seed(i)
@@ -285,7 +288,8 @@ def test_random_crop_matches_the_whole_image_lr(origin):
             lr = make_lr(hr, 3, q)
             np.random.seed(i)
             if kind == 'lr':
-                y, x = np.random.randint(0, hr.shape[0] // 3 - 4 + 1), np.random.randint(0, hr.shape[1] // 3 - 4 + 1)
+                y = np.random.randint(0, hr.shape[0] // 3 - 4 + 1)
+                x = np.random.randint(0, hr.shape[1] // 3 - 4 + 1)
                 want, gt = lr[y:y + 4, x:x + 4], hr[3 * y:3 * y + 12, 3 * x:3 * x + 12]
             else:
                 y, x = np.random.randint(0, hr.shape[0] - 12 + 1), np.random.randint(0, hr.shape[1] - 12 + 1)
@@ -301,7 +305,7 @@ def test_random_crop_prepared_images_multiscale(origin, tmp_path):
               gt_patch_size=12, input_kind='lr', channels='y')
     ds = RandomCropDataset(hr_dir, lr_dir=lr_dir, **kw)
     names = sorted(p.name for p in hr_dir.iterdir() if not p.name.startswith('.'))
-    assert (hr_dir / '.srbench_data.json').is_file()                 # how it was made (hidden from the listing)
+    assert (hr_dir / '.srbench_data.json').is_file()          # how it was made (hidden from the listing)
     assert len(names) == 3 * 2 * 2 * 2 and 'a_s0.7_f1_r90.png' in names
     rot = cv2.imread(str(hr_dir / 'a_s1_f1_r90.png'))
     src = cv2.imread(str(origin / 'a.png'))
@@ -310,7 +314,8 @@ def test_random_crop_prepared_images_multiscale(origin, tmp_path):
     assert ds.sample_scales.tolist()[:4] == [2, 3, 2, 3] and len(ds) == 24 * 2
     for i in range(8):
         s = ds[i]
-        assert s['metainfo']['scale'] == (2, 3)[i % 2] and s['inputs'].shape[-1] * s['metainfo']['scale'] == 12
+        assert s['metainfo']['scale'] == (2, 3)[i % 2]
+        assert s['inputs'].shape[-1] * s['metainfo']['scale'] == 12
     # LR read from train_LR equals LR made on the fly (rounded) for the same crop
     fly = RandomCropDataset(hr_dir, quantize_lr=True, **{k: v for k, v in kw.items() if k != 'origin_hr_dir'})
     for i in range(6):

@@ -32,7 +32,8 @@ def test_dihedral_codes():
     np.testing.assert_array_equal(dihedral(a, 0, 270), dihedral(dihedral(a, 0, 180), 0, 90))
     np.testing.assert_array_equal(dihedral(a, 1, 90), np.rot90(a[:, ::-1]))          # flip first, then rotate
     # the 8 dihedral variants: 4 rotations x flips {0, 1}; flips 2 and 3 repeat them
-    var = {dihedral(a, f, r).tobytes() + bytes(dihedral(a, f, r).shape) for f in (0, 1) for r in (0, 90, 180, 270)}
+    var = {dihedral(a, f, r).tobytes() + bytes(dihedral(a, f, r).shape) for f in (0, 1)
+           for r in (0, 90, 180, 270)}
     assert len(var) == 8
     more = {dihedral(a, f, r).tobytes() + bytes(dihedral(a, f, r).shape) for f in (0, 1, 2, 3)
             for r in (0, 90, 180, 270)}
@@ -99,8 +100,9 @@ def test_make_lr_and_pack_in_an_mmengine_pipeline():
     img = rng.integers(0, 256, size=(50, 47, 1), dtype=np.uint8)
     np.random.seed(0)
     with DefaultScope.overwrite_default_scope('srbench'):      # as in a config run (default_scope='srbench')
-        pipe = Compose([dict(type='ModCrop'), dict(type='MakeLR'), dict(type='PairedRandomCrop', gt_patch_size=12),
-                        dict(type='PairedFlip'), dict(type='PairedRot90'), dict(type='PackSRSample')])
+        pipe = Compose([dict(type='ModCrop'), dict(type='MakeLR'),
+                        dict(type='PairedRandomCrop', gt_patch_size=12), dict(type='PairedFlip'),
+                        dict(type='PairedRot90'), dict(type='PackSRSample')])
     out = pipe(dict(gt=img, scale=4, name='x'))
     assert set(out) == {'inputs', 'gt', 'metainfo'}
     assert out['inputs'].shape == (1, 3, 3) and out['gt'].shape == (1, 12, 12)

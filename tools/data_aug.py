@@ -15,14 +15,16 @@ from srbench.apis.data_aug import FORMATS, data_aug, format_summary
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--input', nargs='+', required=True, metavar='DIR', help='image folder(s), in this order')
-    ap.add_argument('--output', required=True, metavar='PATH', help='output file (h5) or folder (folder, lmdb)')
+    ap.add_argument('--output', required=True, metavar='PATH',
+                    help='output file (h5) or folder (folder, lmdb)')
     ap.add_argument('--number', type=int, default=None, metavar='N',
                     help='use the first N images (folders in order, each sorted by name; default: all)')
     ap.add_argument('--width', type=int, default=41, help='HR patch width (default 41)')
     ap.add_argument('--height', type=int, default=41, help='HR patch height (default 41)')
     ap.add_argument('--stride', type=int, default=41, help='HR stride between patches (default 41)')
-    ap.add_argument('-uf', '--upscale-factors', '--upscaleFactor', dest='uf', nargs='+', type=int, default=[2],
-                    metavar='F', help='upscale factors (several: one multi-scale data set; default 2)')
+    ap.add_argument('-uf', '--upscale-factors', '--upscaleFactor', dest='uf', nargs='+', type=int,
+                    default=[2], metavar='F',
+                    help='upscale factors (several: one multi-scale data set; default 2)')
     ap.add_argument('--scales', nargs='+', type=float, default=[1.0], metavar='S',
                     help='scale augmentation: resize every image by each S first (e.g. 1.0 0.7 0.5)')
     ap.add_argument('--rotations', nargs='+', default=['0'], metavar='DEG',
@@ -34,7 +36,8 @@ def main(argv=None):
                          'nearest; one copy of every patch per method)')
     ap.add_argument('--same_size', '--same-size', action='store_true',
                     help='HR-sized inputs (LR bicubic-upsampled back), for SRCNN/VDSR/DRCN/DRRN-style models')
-    ap.add_argument('--single_y', '--single-y', action='store_true', help='Y channel of YCbCr only (else RGB)')
+    ap.add_argument('--single_y', '--single-y', action='store_true',
+                    help='Y channel of YCbCr only (else RGB)')
     ap.add_argument('--format', choices=FORMATS, default=None,
                     help='folder | h5 | lmdb (default: h5 for a .h5 output, lmdb for .lmdb, else folder)')
     ap.add_argument('--use_h5py', '--use-h5py', action='store_true', help='same as --format h5')
@@ -43,6 +46,8 @@ def main(argv=None):
     ap.add_argument('--overwrite', action='store_true', help='replace an existing output')
     ap.add_argument('--dry-run', action='store_true', help='count patches and bytes, write nothing')
     ap.add_argument('--quiet', action='store_true', help='no progress bar')
+    ap.add_argument('--summary-json', metavar='FILE', help='also write the summary (patches, bytes, seconds, '
+                    'peak memory, ...) to FILE as JSON')
     a = ap.parse_args(argv)
 
     def go():
@@ -57,6 +62,10 @@ def main(argv=None):
                      upsampling=a.upsampling, single_y=a.single_y, same_size=a.same_size, format=fmt,
                      dtype=a.dtype, overwrite=a.overwrite, progress=not a.quiet, dry_run=a.dry_run)
         print(format_summary(s))
+        if a.summary_json:
+            import json
+            with open(a.summary_json, 'w') as fh:
+                json.dump(s, fh, indent=1)
         return s
 
     return run_cli(go)

@@ -91,9 +91,11 @@ def infer_format(output, fmt=None) -> str:
     return 'h5' if suffix in ('.h5', '.hdf5') else 'lmdb' if suffix == '.lmdb' else 'folder'
 
 
-def check_options(width, height, stride, upscale_factors, scales, rotations, flips, upsampling, same_size, fmt):
+def check_options(width, height, stride, upscale_factors, scales, rotations, flips, upsampling, same_size,
+                  fmt):
     """Validated options (ConfigError naming the flag otherwise)."""
-    width, height, stride = _pos_int(width, '--width'), _pos_int(height, '--height'), _pos_int(stride, '--stride')
+    width, height = _pos_int(width, '--width'), _pos_int(height, '--height')
+    stride = _pos_int(stride, '--stride')
     ufs = [_pos_int(u, '-uf/--upscale-factors') for u in (upscale_factors or [])]
     if not ufs:
         raise ConfigError('-uf/--upscale-factors: give at least one upscale factor')
@@ -123,14 +125,36 @@ def check_options(width, height, stride, upscale_factors, scales, rotations, fli
             for key, v in (('--width', width), ('--height', height), ('--stride', stride)):
                 if v % u:
                     raise ConfigError(
-                        f'{key} {v} is not divisible by upscale factor {u}: LR-sized patches (no --same_size or '
-                        f'--upsampling) need --width, --height and --stride divisible by every -uf')
+                        f'{key} {v} is not divisible by upscale factor {u}: LR-sized patches (no '
+                        '--same_size or --upsampling) need --width, --height and --stride divisible by '
+                        'every -uf')
         if fmt == 'h5' and len(set(ufs)) > 1:
-            raise ConfigError('--format h5 holds patches of one size, but LR-sized patches differ in size per '
-                              'upscale factor: use --same_size (HR-sized inputs), one file per -uf, or --format '
-                              'folder/lmdb')
-    return dict(width=width, height=height, stride=stride, ufs=ufs, scales=sc, rotations=rotations, flips=flips,
-                methods=methods, same_size=same)
+            raise ConfigError('--format h5 holds patches of one size, but LR-sized patches differ in size '
+                              'per upscale factor: use --same_size (HR-sized inputs), one file per -uf, or '
+                              '--format folder/lmdb')
+    return dict(width=width, height=height, stride=stride, ufs=ufs, scales=sc, rotations=rotations,
+                flips=flips, methods=methods, same_size=same)
+
+
+def count_patches(shape, opt) -> dict:
+    """Patches per upscale factor that one image of ``shape`` gives (from the sizes alone)."""
+    from ..transforms.imresize import output_size
+    H0, W0 = shape[:2]
+    ph, pw, st = opt['height'], opt['width'], opt['stride']
+    out = {}
+    for s in opt['scales']:
+        H, W = (H0, W0) if s == 1.0 else (output_size(H0, s), output_size(W0, s))
+        for f in opt['ufs']:
+            h, w = H - H % f, W - W % f
+            if min(h, w) < f:
+                continue
+            n = 0
+            for r in opt['rotations']:
+                hh, ww = (w, h) if r % 180 else (h, w)
+                if hh >= ph and ww >= pw:
+                    n += ((hh - ph) // st + 1) * ((ww - pw) // st + 1)
+            out[f] = out.get(f, 0) + n * len(opt['flips']) * len(opt['methods'])
+    return out
 
 
 def window_patches(hr: np.ndarray, inp: np.ndarray, factor: int, ph: int, pw: int, stride: int, chunk: int):
@@ -142,7 +166,8 @@ def window_patches(hr: np.ndarray, inp: np.ndarray, factor: int, ph: int, pw: in
     ny, nx = (H - ph) // stride + 1, (W - pw) // stride + 1
     vh = np.lib.stride_tricks.sliding_window_view(hr, (ph, pw), axis=(0, 1))[::stride, ::stride]
     f = factor
-    vi = np.lib.stride_tricks.sliding_window_view(inp, (ph // f, pw // f), axis=(0, 1))[::stride // f, ::stride // f]
+    vi = np.lib.stride_tricks.sliding_window_view(inp, (ph // f, pw // f), axis=(0, 1))
+    vi = vi[::stride // f, ::stride // f]
     vi = vi[:ny, :nx]
     rows = max(1, chunk // nx)
     for r0 in range(0, ny, rows):
@@ -184,7 +209,8 @@ def data_aug(inputs, output, number=None, width=41, height=41, stride=41, upscal
     t0 = time.time()
     rss0 = current_rss_mb()
     fmt = infer_format(output, format)
-    opt = check_options(width, height, stride, upscale_factors, scales, rotations, flips, upsampling, same_size, fmt)
+    opt = check_options(width, height, stride, upscale_factors, scales, rotations, flips, upsampling,
+                        same_size, fmt)
     if dtype is None:
         dtype = 'float32' if fmt == 'h5' else 'uint8'
     if dtype not in ('float32', 'uint8'):
@@ -195,59 +221,46 @@ def data_aug(inputs, output, number=None, width=41, height=41, stride=41, upscal
     chunk = _pos_int(chunk, 'chunk')
     channels = 'y' if single_y else 'rgb'
     ph, pw, st = opt['height'], opt['width'], opt['stride']
-    args = dict(inputs=[str(i) for i in ([inputs] if isinstance(inputs, (str, Path)) else inputs)], images=len(files),
+    ins = [inputs] if isinstance(inputs, (str, Path)) else inputs
+    args = dict(inputs=[str(i) for i in ins], images=len(files),
                 width=pw, height=ph, stride=st, upscale_factors=opt['ufs'], scales=opt['scales'],
-                rotations=opt['rotations'], flips=opt['flips'], upsampling=opt['methods'] if opt['same_size'] else None,
+                rotations=opt['rotations'], flips=opt['flips'],
+                upsampling=opt['methods'] if opt['same_size'] else None,
                 same_size=opt['same_size'], channels=channels, format=fmt, dtype=dtype,
                 input_kind='bicubic' if opt['same_size'] else 'lr')
-    writer = None if dry_run else (WRITERS[fmt](output, overwrite, dtype) if fmt == 'h5'
-                                   else WRITERS[fmt](output, overwrite))
-    count, per_scale, raw_bytes, largest = 0, {}, 0, (0, 0)
-    bar = _Progress(len(files), progress)
-    try:
-        for i, path in enumerate(files):
-            img = imread(path)
-            largest = max(largest, img.shape[:2], key=lambda hw: hw[0] * hw[1])
-            k = 0
-            for s in opt['scales']:
-                im = img if s == 1.0 else imresize_np(img, s)
-                ch = to_channels(im, channels)
-                for f in opt['ufs']:
-                    hr = mod_crop(ch, f)
-                    if min(hr.shape[:2]) < f or hr.shape[0] < ph or hr.shape[1] < pw:
-                        continue
-                    lr = make_lr(hr, f, quantize=False)
-                    for m in opt['methods']:
-                        inp = lr if m is None else imresize_np(lr, output_shape=hr.shape[:2], method=m)
-                        inp = quantize(inp) if dtype == 'uint8' else inp.astype(np.float32)
-                        factor = 1 if opt['same_size'] else f
-                        for fl in opt['flips']:
-                            for rot in opt['rotations']:
-                                h2, i2 = dihedral(hr, fl, rot), dihedral(inp, fl, rot)
-                                for a, b in window_patches(h2, i2, factor, ph, pw, st, chunk):
-                                    n = len(a)
-                                    if writer is not None:
-                                        names = [f'{i:05d}_{path.stem}_{k + j:07d}_x{f}' for j in range(n)]
-                                        writer.add(a, b, f, names)
-                                    raw_bytes += a.nbytes + b.nbytes
-                                    k += n
-                                    count += n
-                                    per_scale[f] = per_scale.get(f, 0) + n
-            bar.update(i + 1, path.name, count)
-        if count == 0:
-            raise DataError(f'no patch fits: --width {pw} x --height {ph} is larger than every image '
-                            f'(largest input {largest[1]}x{largest[0]}, before --scales and mod-crop)')
-        summary = dict(args, patches=count, per_scale={f'x{k}': v for k, v in sorted(per_scale.items())},
-                       array_bytes=raw_bytes)
-        if writer is not None:
+    # pass 1: the patch count from the image sizes (an h5 file is then written contiguously)
+    per_scale, largest = {}, (0, 0)
+    for path in files:
+        shape = imread(path).shape
+        largest = max(largest, shape[:2], key=lambda hw: hw[0] * hw[1])
+        for f, n in count_patches(shape, opt).items():
+            per_scale[f] = per_scale.get(f, 0) + n
+    total = sum(per_scale.values())
+    if total == 0:
+        raise DataError(f'no patch fits: --width {pw} x --height {ph} is larger than every image '
+                        f'(largest input {largest[1]}x{largest[0]}, before --scales and mod-crop)')
+    c = 1 if single_y else 3
+    itemsize = 4 if dtype == 'float32' else 1
+    array_bytes = sum(n * c * (ph * pw + (ph * pw if opt['same_size'] else ph * pw // (f * f)) * itemsize)
+                      for f, n in per_scale.items())
+    summary = dict(args, patches=total, per_scale={f'x{k}': v for k, v in sorted(per_scale.items())},
+                   array_bytes=array_bytes)
+    if dry_run:
+        summary.update(bytes=array_bytes, path=None)
+    else:
+        writer = (WRITERS[fmt](output, overwrite, dtype, total=total) if fmt == 'h5'
+                  else WRITERS[fmt](output, overwrite))
+        bar = _Progress(len(files), progress)
+        count = 0
+        try:
+            for i, path in enumerate(files):
+                count += _image_patches(i, path, opt, channels, dtype, chunk, writer)
+                bar.update(i + 1, path.name, count)
             res = writer.close(summary)
-            summary.update(bytes=res['bytes'], path=res['path'])
-        else:
-            summary.update(bytes=raw_bytes, path=None)
-    except BaseException:
-        if writer is not None:
+        except BaseException:
             writer.abort()
-        raise
+            raise
+        summary.update(bytes=res['bytes'], path=res['path'])
     summary['seconds'] = round(time.time() - t0, 2)
     summary['start_rss_mb'] = rss0
     summary['peak_rss_mb'] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -264,9 +277,39 @@ def current_rss_mb() -> float:
         return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def _image_patches(i, path, opt, channels, dtype, chunk, writer) -> int:
+    """Every patch of one image (the loops of the module docstring) into ``writer``; returns the count."""
+    ph, pw, st = opt['height'], opt['width'], opt['stride']
+    img = imread(path)
+    k = 0
+    for s in opt['scales']:
+        im = img if s == 1.0 else imresize_np(img, s)
+        ch = to_channels(im, channels)
+        for f in opt['ufs']:
+            hr = mod_crop(ch, f)
+            if min(hr.shape[:2]) < f:
+                continue
+            lr = make_lr(hr, f, quantize=False)
+            for m in opt['methods']:
+                inp = lr if m is None else imresize_np(lr, output_shape=hr.shape[:2], method=m)
+                inp = quantize(inp) if dtype == 'uint8' else inp.astype(np.float32)
+                factor = 1 if opt['same_size'] else f
+                for fl in opt['flips']:
+                    for rot in opt['rotations']:
+                        h2, i2 = dihedral(hr, fl, rot), dihedral(inp, fl, rot)
+                        for a, b in window_patches(h2, i2, factor, ph, pw, st, chunk):
+                            n = len(a)
+                            names = [f'{i:05d}_{path.stem}_{k + j:07d}_x{f}' for j in range(n)] \
+                                if writer.is_dir else None
+                            writer.add(a, b, f, names)
+                            k += n
+    return k
+
+
 def format_summary(s: dict) -> str:
     per = ', '.join(f'{k}: {v}' for k, v in s['per_scale'].items())
     where = s['path'] or '(dry run, nothing written)'
     return (f'{s["patches"]} patches ({per}) from {s["images"]} images, {s["bytes"] / 1e6:.1f} MB, '
-            f'{s["seconds"]:.1f} s, peak RSS {s["peak_rss_mb"]:.0f} MB (at start {s["start_rss_mb"]:.0f} MB) -> {where} '
+            f'{s["seconds"]:.1f} s, peak RSS {s["peak_rss_mb"]:.0f} MB (at start '
+            f'{s["start_rss_mb"]:.0f} MB) -> {where} '
             f'[{s["format"]}, {s["channels"]}, inputs {s["input_kind"]}, {s["dtype"]}]')

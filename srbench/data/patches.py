@@ -154,7 +154,8 @@ class H5PatchDataset(PatchDatasetBase):
             want = 1 if self.channels == 'y' else 3
             for k, c in ch.items():
                 if c != want:
-                    raise DataError(f'{p}: "{k}" has {c} channel(s) but the model takes {self.channels.upper()} '
+                    raise DataError(f'{p}: "{k}" has {c} channel(s) but the model takes '
+                                    f'{self.channels.upper()} '
                                     f'({want}); make the data ' + ('with --single_y' if want == 1 else
                                                                    'without --single_y'))
             (H, W), (h, w) = hr.shape[1:3], lr.shape[1:3]
@@ -163,10 +164,12 @@ class H5PatchDataset(PatchDatasetBase):
             if 'scale' in f:
                 sd = f['scale']
                 if not isinstance(sd, h5py.Dataset) or sd.shape != (n,):
-                    raise DataError(f'{p}: dataset "scale" must have shape ({n},), got {getattr(sd, "shape", None)}')
+                    raise DataError(f'{p}: dataset "scale" must have shape ({n},), got '
+                                    f'{getattr(sd, "shape", None)}')
                 stored = np.asarray(sd[...]).astype(np.int64)
                 if stored.size and stored.min() < 1:
-                    raise DataError(f'{p}: dataset "scale" holds {stored.min()}; scales are positive integers')
+                    raise DataError(f'{p}: dataset "scale" holds {stored.min()}; scales are positive '
+                                    'integers')
             if not same:
                 if H % h or W % w or H // h != W // w:
                     raise DataError(f'{p}: "hr" patches are {W}x{H} and "lr" patches {w}x{h}: not an integer '
@@ -177,7 +180,8 @@ class H5PatchDataset(PatchDatasetBase):
                                     f'patch sizes say x{ratio}')
                 if stored is None:
                     if self.scale is not None and self.scale != ratio:
-                        raise DataError(f'{p} holds x{ratio} patches (HR {W}x{H}, LR {w}x{h}), not x{self.scale}')
+                        raise DataError(f'{p} holds x{ratio} patches (HR {W}x{H}, LR {w}x{h}), not '
+                                        f'x{self.scale}')
                     stored = np.full(n, ratio)
             self._resolve_scales(str(p), n, same, stored)
             self.hr_shape, self.lr_shape = hr.shape[1:], lr.shape[1:]
@@ -237,7 +241,8 @@ class PatchPairDataset(PatchDatasetBase):
         lr_files = []
         for h in hr_files:
             if h.stem not in lr_by_stem:
-                raise DataError(f'LR patch folder {lr_dir} has no image for HR patch {h.name} (looked for {h.stem}.*)')
+                raise DataError(f'LR patch folder {lr_dir} has no image for HR patch {h.name} (looked for '
+                                f'{h.stem}.*)')
             lr_files.append(lr_by_stem[h.stem])
         self.hr_files, self.lr_files = hr_files, lr_files
         named = [scale_from_name(p.stem) for p in hr_files]
@@ -249,18 +254,20 @@ class PatchPairDataset(PatchDatasetBase):
         (H, W), (h, w) = imread(hp).shape[:2], imread(lp).shape[:2]
         if same_size:
             if (h, w) != (H, W):
-                raise DataError(f'same_size=True, but LR patch {lp} is {w}x{h} and HR patch {hp.name} is {W}x{H}')
+                raise DataError(f'same_size=True, but LR patch {lp} is {w}x{h} and HR patch {hp.name} is '
+                                f'{W}x{H}')
         else:
             if (h, w) == (H, W):
                 raise DataError(f'LR patch {lp} is as large as its HR patch ({W}x{H}): pass same_size=True '
                                 'for HR-sized (bicubic-upsampled) inputs')
             if H % h or W % w or H // h != W // w:
-                raise DataError(f'LR patch {lp} is {w}x{h} and HR patch {hp.name} is {W}x{H}: not an integer scale')
+                raise DataError(f'LR patch {lp} is {w}x{h} and HR patch {hp.name} is {W}x{H}: not an '
+                                'integer scale')
             ratio = H // h
             want = stored[k0] if stored is not None else self.scale
             if want is not None and want != ratio:
-                raise DataError(f'LR patch {lp} is {w}x{h} and HR patch {hp.name} is {W}x{H} (x{ratio}), but the '
-                                f'scale is x{want}')
+                raise DataError(f'LR patch {lp} is {w}x{h} and HR patch {hp.name} is {W}x{H} (x{ratio}), '
+                                f'but the scale is x{want}')
             if stored is None:
                 stored = np.full(len(hr_files), ratio)
         self._resolve_scales(f'HR patch folder {hr_dir}', len(hr_files), bool(same_size), stored)
@@ -273,7 +280,8 @@ class PatchPairDataset(PatchDatasetBase):
 
 
 # ------------------------------------------------------------------------------------------- LMDB
-META_LINE = re.compile(r'^(?P<key>\S+?)(?:\.(?:png|jpg|jpeg|bmp))?\s+\((?P<h>\d+),\s*(?P<w>\d+),\s*(?P<c>\d+)\)'
+META_LINE = re.compile(r'^(?P<key>\S+?)(?:\.(?:png|jpg|jpeg|bmp))?'
+                       r'\s+\((?P<h>\d+),\s*(?P<w>\d+),\s*(?P<c>\d+)\)'
                        r'(?:\s+(?P<comp>\S+))?\s*$', re.IGNORECASE)
 
 
@@ -285,8 +293,9 @@ def read_lmdb_meta(path) -> list[tuple[str, tuple[int, int, int]]]:
         raise DataError(f'{d} is not an LMDB folder (no data.mdb)')
     meta = d / 'meta_info.txt'
     if not meta.is_file():
-        raise DataError(f'{d} has no meta_info.txt (BasicSR/MMagic layout: one line "key.png (h,w,c) compression" '
-                        'per image); write the LMDB with tools/create_lmdb.py or tools/data_aug.py --format lmdb')
+        raise DataError(f'{d} has no meta_info.txt (BasicSR/MMagic layout: one line "key.png (h,w,c) '
+                        'compression" per image); write the LMDB with tools/create_lmdb.py or '
+                        'tools/data_aug.py --format lmdb')
     out = []
     with open(meta, encoding='utf-8') as fh:
         for n, line in enumerate(fh, 1):
@@ -357,21 +366,23 @@ class LMDBDataset(PatchDatasetBase):
             if same is None:
                 same = this_same
             elif same != this_same:
-                raise DataError(f'LMDB {lr_lmdb}: key {key!r} is {"" if this_same else "not "}HR-sized, unlike the '
-                                'first key; a store holds either LR-sized or HR-sized inputs')
+                raise DataError(f'LMDB {lr_lmdb}: key {key!r} is {"" if this_same else "not "}HR-sized, '
+                                'unlike the first key; a store holds either LR-sized or HR-sized inputs')
             named = scale_from_name(key)
             if this_same:
                 stored.append(named if named is not None else (self.scale or 0))
             else:
                 if H % h or W % w or H // h != W // w:
-                    raise DataError(f'LMDB key {key!r}: HR {W}x{H} and LR {w}x{h} are not an integer scale apart')
+                    raise DataError(f'LMDB key {key!r}: HR {W}x{H} and LR {w}x{h} are not an integer scale '
+                                    'apart')
                 if named is not None and named != H // h:
-                    raise DataError(f'LMDB key {key!r}: named x{named} but HR {W}x{H} / LR {w}x{h} is x{H // h}')
+                    raise DataError(f'LMDB key {key!r}: named x{named} but HR {W}x{H} / LR {w}x{h} is '
+                                    f'x{H // h}')
                 stored.append(H // h)
             keys.append(key)
         stored = np.array(stored)
         if same and np.any(stored == 0):
-            stored = None                           # HR-sized without names or scale=: _resolve_scales explains
+            stored = None                 # HR-sized without names or scale=: _resolve_scales explains
         self.keys = keys
         self._resolve_scales(f'LMDB {hr_lmdb}', len(keys), bool(same), stored)
 

@@ -30,7 +30,8 @@ import numpy as np
 from ..errors import ConfigError, DataError
 from ..registry import DATASETS
 from ..transforms.imresize import imresize_np
-from ..transforms.paired import apply_dihedral, check_flips, check_rotations, dihedral, mod_crop, random_dihedral
+from ..transforms.paired import (apply_dihedral, check_flips, check_rotations, dihedral, mod_crop,
+                                 random_dihedral)
 from .common import SRDatasetBase, check_scale, make_lr, to_channels, to_tensor
 from .io import imread, imwrite, list_images
 
@@ -99,7 +100,8 @@ def prepare_images(origin_hr_dir, hr_dir, lr_dir=None, aug_scales=(1.0,), rotati
     if not (need_hr or need_lr):
         return names
     if log:
-        log(f'preparing augmented images of {origin_hr_dir} in {hr_dir}' + (f' and {lr_dir}' if need_lr else ''))
+        log(f'preparing augmented images of {origin_hr_dir} in {hr_dir}'
+            + (f' and {lr_dir}' if need_lr else ''))
     tmps = {}
     for key, d, want in (('hr', hr_dir, need_hr), ('lr', Path(lr_dir) if lr_dir else None, need_lr)):
         if want:
@@ -124,7 +126,8 @@ def prepare_images(origin_hr_dir, hr_dir, lr_dir=None, aug_scales=(1.0,), rotati
                                 hr = mod_crop(ch, sc)
                                 if min(hr.shape[:2]) >= sc:
                                     lr = make_lr(hr, sc, quantize=True)
-                                    imwrite(tmps['lr'] / f'X{sc}' / f'{name}.png', lr[:, :, 0] if lr.shape[2] == 1 else lr)
+                                    imwrite(tmps['lr'] / f'X{sc}' / f'{name}.png',
+                                            lr[:, :, 0] if lr.shape[2] == 1 else lr)
         for key, settings, d in (('hr', hr_set, hr_dir), ('lr', lr_set, Path(lr_dir) if lr_dir else None)):
             if key in tmps:
                 (tmps[key] / PREP_MARKER).write_text(json.dumps(settings))
@@ -168,7 +171,8 @@ class RandomCropDataset(SRDatasetBase):
         if not self.scales or len(set(self.scales)) != len(self.scales):
             raise ConfigError(f'{owner}: scales must be distinct positive integers, got {scales!r}')
         if (patch_size is None) == (gt_patch_size is None):
-            raise ConfigError(f'{owner}: give exactly one of patch_size (LR side) and gt_patch_size (HR side)')
+            raise ConfigError(f'{owner}: give exactly one of patch_size (LR side) and gt_patch_size (HR '
+                              'side)')
         self.patch = {}
         for s in self.scales:
             if patch_size is not None:
@@ -176,8 +180,8 @@ class RandomCropDataset(SRDatasetBase):
             else:
                 P = check_scale(gt_patch_size, f'{owner}.gt_patch_size')
                 if input_kind == 'lr' and P % s:
-                    raise ConfigError(f'{owner}: gt_patch_size {P} is not divisible by scale {s}; a model with LR '
-                                      'inputs needs HR patches that are a multiple of the scale')
+                    raise ConfigError(f'{owner}: gt_patch_size {P} is not divisible by scale {s}; a model '
+                                      'with LR inputs needs HR patches that are a multiple of the scale')
                 self.patch[s] = P
         self.quantize_lr = (channels == 'rgb') if quantize_lr is None else bool(quantize_lr)
         self.augment = bool(augment)
@@ -194,7 +198,8 @@ class RandomCropDataset(SRDatasetBase):
             self.eligible[s] = [j for j, im in enumerate(self.images)
                                 if min(im.shape[0] - im.shape[0] % s, im.shape[1] - im.shape[1] % s) >= P]
             if not self.eligible[s]:
-                raise DataError(f'{owner}: no image in {hr_dir} is large enough for HR patches of {P}x{P} at x{s}')
+                raise DataError(f'{owner}: no image in {hr_dir} is large enough for HR patches of {P}x{P} '
+                                f'at x{s}')
         self.length = int(length) if length else len(self.images) * len(self.scales)
         k = len(self.scales)
         self._scales = np.array([self.scales[i % k] for i in range(self.length)], dtype=np.int16)
@@ -203,7 +208,8 @@ class RandomCropDataset(SRDatasetBase):
         d = Path(lr_dir) / f'X{s}'
         if not d.is_dir():
             if len(self.scales) > 1:
-                raise DataError(f'lr_dir {lr_dir} has no X{s} folder (multi-scale LR images go to lr_dir/X<s>/)')
+                raise DataError(f'lr_dir {lr_dir} has no X{s} folder (multi-scale LR images go to '
+                                'lr_dir/X<s>/)')
             d = Path(lr_dir)
         by_stem = {p.stem: p for p in list_images(d, 'LR folder', 'lr_dir')}
         out = []

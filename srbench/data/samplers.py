@@ -64,7 +64,8 @@ class ScaleBatchSampler(BatchSampler):
         super().__init__(sampler, batch_size, bool(drop_last))
         ds = getattr(sampler, 'dataset', None)
         if ds is None:
-            raise ConfigError('ScaleBatchSampler: the sampler has no .dataset; use InfiniteSampler or DefaultSampler')
+            raise ConfigError('ScaleBatchSampler: the sampler has no .dataset; use InfiniteSampler or '
+                              'DefaultSampler')
         self.scales = sample_scales(ds)
         if len(self.scales) != len(ds):
             raise ConfigError(f'ScaleBatchSampler: {type(ds).__name__} gives {len(self.scales)} scales for '
@@ -87,6 +88,7 @@ class ScaleBatchSampler(BatchSampler):
         from mmengine.dataset import InfiniteSampler
         if isinstance(self.sampler, InfiniteSampler):
             return max(1, len(self.sampler) // self.batch_size)
-        _, counts = np.unique(self.scales[np.fromiter(iter(self.sampler), dtype=np.int64)], return_counts=True)
+        idx = np.fromiter(iter(self.sampler), dtype=np.int64)
+        _, counts = np.unique(self.scales[idx], return_counts=True)
         full = counts // self.batch_size
         return int(full.sum() if self.drop_last else (full + (counts % self.batch_size > 0)).sum())

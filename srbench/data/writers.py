@@ -183,7 +183,8 @@ class PatchWriter:
 
     def close(self, meta: dict) -> dict:
         """Finish, rename onto the final path; returns {'patches', 'bytes', 'path'}."""
-        meta = dict(meta, patches=self.count, per_scale={f'x{k}': v for k, v in sorted(self.per_scale.items())})
+        per = {f'x{k}': v for k, v in sorted(self.per_scale.items())}
+        meta = dict(meta, patches=self.count, per_scale=per)
         self._finish(meta)
         if self.is_dir:
             (self.out.tmp / MARKER).write_text(json.dumps(meta, indent=1, default=str))
@@ -240,54 +241,71 @@ class LMDBPatchWriter(PatchWriter):
         super().abort()
 
 
+def _item_shape(a):
+    """Shape of one patch as stored: H×W for one channel, H×W×C otherwise."""
+    return a.shape[1:3] + (a.shape[3:] if a.shape[3] != 1 else ())
+
+
 class H5PatchWriter(PatchWriter):
     """One HDF5 file: ``hr`` uint8 and ``lr`` (float32 or uint8), N×H×W for Y (N×H×W×C for RGB), and
-    ``scale`` uint8 (N,). Resizable, chunked datasets grown per chunk; the arguments go into the file's
-    ``srbench`` attribute (JSON)."""
+    ``scale`` uint8 (N,); the arguments go into the file's ``srbench`` attribute (JSON).
+
+    With ``total`` (the number of patches, known in advance) the datasets are contiguous: no chunk
+    index, so memory stays flat however many patches arrive, and random reads touch one patch.
+    Without it they are chunked and grow per chunk."""
 
     is_dir = False
 
-    def __init__(self, output, overwrite=False, dtype: str = 'float32'):
+    def __init__(self, output, overwrite=False, dtype: str = 'float32', total: int | None = None):
         if dtype not in ('float32', 'uint8'):
             raise ConfigError(f'--dtype must be float32 or uint8, got {dtype!r}')
         super().__init__(output, overwrite)
         import h5py
-        self.dtype = dtype
+        self.dtype, self.total = dtype, total
         self.f = h5py.File(self.out.tmp, 'w', track_order=False)
         self.d = None
 
     def _create(self, hr, inp):
-        shp = {k: a.shape[1:3] + (a.shape[3:] if a.shape[3] != 1 else ()) for k, a in (('hr', hr), ('lr', inp))}
-        big = max(int(np.prod(shp['hr'])), int(np.prod(shp['lr'])) * (4 if self.dtype == 'float32' else 1))
-        k = int(max(1, min(1024, (64 << 10) // big)))
-        self.d = dict(
-            hr=self.f.create_dataset('hr', shape=(0,) + shp['hr'], maxshape=(None,) + shp['hr'], dtype=np.uint8,
-                                     chunks=(k,) + shp['hr'], track_times=False),
-            lr=self.f.create_dataset('lr', shape=(0,) + shp['lr'], maxshape=(None,) + shp['lr'], dtype=self.dtype,
-                                     chunks=(k,) + shp['lr'], track_times=False),
-            scale=self.f.create_dataset('scale', shape=(0,), maxshape=(None,), dtype=np.uint8,
-                                        chunks=(max(k, 4096),), track_times=False))
+        shp = {k: _item_shape(a) for k, a in (('hr', hr), ('lr', inp))}
+        dt = dict(hr=np.uint8, lr=self.dtype, scale=np.uint8)
+        full = dict(hr=shp['hr'], lr=shp['lr'], scale=())
+        if self.total is not None:
+            self.d = {k: self.f.create_dataset(k, shape=(self.total,) + full[k], dtype=dt[k],
+                                               track_times=False) for k in full}
+        else:
+            item = 4 if self.dtype == 'float32' else 1
+            big = max(int(np.prod(shp['hr'])), int(np.prod(shp['lr'])) * item)
+            n = int(max(1, min(1024, (64 << 10) // big)))
+            chunks = {k: (n if k != 'scale' else max(n, 4096),) + full[k] for k in full}
+            self.d = {k: self.f.create_dataset(k, shape=(0,) + full[k], maxshape=(None,) + full[k],
+                                               dtype=dt[k], chunks=chunks[k], track_times=False)
+                      for k in full}
         self.shapes = shp
 
     def _add(self, hr, inp, scale, names):
         if self.d is None:
             self._create(hr, inp)
         for k, a in (('hr', hr), ('lr', inp)):
-            got = a.shape[1:3] + (a.shape[3:] if a.shape[3] != 1 else ())
+            got = _item_shape(a)
             if got != self.shapes[k]:
                 raise DataError(f'--format h5 stores patches of one size; got {k} patches of {got} after '
                                 f'{self.shapes[k]} (LR-sized patches of several scales differ in size: use '
                                 '--same_size, one file per scale, or --format folder/lmdb)')
-        n0, n = self.d['hr'].shape[0], len(hr)
+        n0, n = self.count, len(hr)
+        if self.total is not None and n0 + n > self.total:
+            raise DataError(f'{self.out.final}: more patches than the {self.total} planned')
         lr = quantize(inp) if self.dtype == 'uint8' else inp.astype(np.float32)
-        for key, arr in (('hr', hr), ('lr', lr)):
+        arrays = dict(hr=hr.reshape((n,) + self.shapes['hr']), lr=lr.reshape((n,) + self.shapes['lr']),
+                      scale=np.full(n, scale, np.uint8))
+        for key, arr in arrays.items():
             ds = self.d[key]
-            ds.resize(n0 + n, axis=0)
-            ds[n0:n0 + n] = arr.reshape((n,) + self.shapes[key])
-        self.d['scale'].resize(n0 + n, axis=0)
-        self.d['scale'][n0:n0 + n] = scale
+            if self.total is None:
+                ds.resize(n0 + n, axis=0)
+            ds[n0:n0 + n] = arr
 
     def _finish(self, meta):
+        if self.total is not None and self.count != self.total:
+            raise DataError(f'{self.out.final}: {self.count} patches written, {self.total} planned')
         self.f.attrs['srbench'] = json.dumps(meta, default=str)
         self.f.close()
 

@@ -38,9 +38,11 @@ def check_flips(flips, owner: str = '--flips') -> list[int]:
             if v != float(f):
                 raise ValueError
         except (TypeError, ValueError):
-            raise ConfigError(f'{owner}: flip codes are 0 (none), 1 (left-right), 2 (up-down), 3 (both); got {f!r}')
+            raise ConfigError(f'{owner}: flip codes are 0 (none), 1 (left-right), 2 (up-down), 3 (both); '
+                              f'got {f!r}')
         if v not in FLIP_CODES:
-            raise ConfigError(f'{owner}: flip codes are 0 (none), 1 (left-right), 2 (up-down), 3 (both); got {f!r}')
+            raise ConfigError(f'{owner}: flip codes are 0 (none), 1 (left-right), 2 (up-down), 3 (both); '
+                              f'got {f!r}')
         out.append(v)
     if not out:
         raise ConfigError(f'{owner}: give at least one flip code')
@@ -56,8 +58,8 @@ def check_rotations(rotations, owner: str = '--rotations') -> list[int]:
         except (TypeError, ValueError):
             v = float('nan')
         if not np.isfinite(v) or v % 90 != 0:
-            raise ConfigError(f'{owner}: rotations must be multiples of 90 degrees (0 90 180 270), got {r!r}; '
-                              'other angles would need interpolation and cropping')
+            raise ConfigError(f'{owner}: rotations must be multiples of 90 degrees (0 90 180 270), got '
+                              f'{r!r}; other angles would need interpolation and cropping')
         out.append(int(v))
     if not out:
         raise ConfigError(f'{owner}: give at least one rotation')
@@ -100,8 +102,8 @@ def crop_pair(gt: np.ndarray, inp: np.ndarray, scale: int, top: int, left: int, 
         return g, inp[top:top + gt_h, left:left + gt_w]
     s = scale
     if top % s or left % s or gt_h % s or gt_w % s:
-        raise ConfigError(f'crop {gt_w}x{gt_h} at ({left},{top}) is not aligned to scale {s}: an LR input needs '
-                          f'HR windows whose size and position are multiples of {s}')
+        raise ConfigError(f'crop {gt_w}x{gt_h} at ({left},{top}) is not aligned to scale {s}: an LR input '
+                          f'needs HR windows whose size and position are multiples of {s}')
     return g, inp[top // s:(top + gt_h) // s, left // s:(left + gt_w) // s]
 
 
@@ -120,8 +122,8 @@ def paired_random_crop(gt: np.ndarray, inp: np.ndarray, scale: int, gt_patch_siz
             raise DataError(f'{name}: input {inp.shape[1]}x{inp.shape[0]} does not match HR {W}x{H} at '
                             f'scale {scale} (expected the same size or {W // scale}x{H // scale})')
         if ph % scale or pw % scale:
-            raise ConfigError(f'HR patch {pw}x{ph} is not divisible by scale {scale}: with LR inputs the HR patch '
-                              'must be a multiple of the scale')
+            raise ConfigError(f'HR patch {pw}x{ph} is not divisible by scale {scale}: with LR inputs the HR '
+                              'patch must be a multiple of the scale')
     if ph > H or pw > W:
         raise DataError(f'{name}: {W}x{H} is smaller than the HR patch {pw}x{ph}')
     randint = rng.integers if rng is not None else np.random.randint

@@ -33,7 +33,8 @@ class _Transform:
 
     def __call__(self, results: dict) -> dict:
         if not isinstance(results, dict):
-            raise DataError(f'{type(self).__name__}: expected a dict of results, got {type(results).__name__}')
+            raise DataError(f'{type(self).__name__}: expected a dict of results, got '
+                            f'{type(results).__name__}')
         return self.transform(results)
 
     def transform(self, results: dict) -> dict:  # pragma: no cover - abstract
@@ -77,8 +78,8 @@ class PairedRandomCrop(_Transform):
 
     def transform(self, results):
         s = _scale_of(results, self.scale, 'PairedRandomCrop')
-        results['gt'], results['inputs'] = paired_random_crop(results['gt'], results['inputs'], s,
-                                                              self.gt_patch_size, name=results.get('name', 'image'))
+        results['gt'], results['inputs'] = paired_random_crop(
+            results['gt'], results['inputs'], s, self.gt_patch_size, name=results.get('name', 'image'))
         return results
 
 
@@ -169,7 +170,8 @@ class MakeLR(_Transform):
             raise DataError('MakeLR: expects a uint8 HR image')
         lr = make_lr(gt if gt.ndim == 3 else gt[:, :, None], s, self.quantize)
         if self.upsample:
-            lr = imresize_np(lr.astype(np.float64) / 255.0 if lr.dtype == np.uint8 else lr, output_shape=gt.shape[:2])
+            x = lr.astype(np.float64) / 255.0 if lr.dtype == np.uint8 else lr
+            lr = imresize_np(x, output_shape=gt.shape[:2])
         results['gt'], results['inputs'], results['scale'] = gt, lr, s
         return results
 
