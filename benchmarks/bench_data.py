@@ -184,8 +184,18 @@ def bench_recipes(tmp: Path, only=None):
 
 def bench_memory(tmp: Path):
     t91 = data_root() / 'T91' / 'HR'
+    print('# peak RSS vs data size (1): the SRCNN x2 recipe with T91 given 1, 4 and 16 times as --input '
+          '(the same images, so the per-image working set is the same and only the data grows)')
+    flags = RECIPES['SRCNN x2'].replace('--number 91', '').split()
+    for k in (1, 4, 16):
+        s = run_data_aug(flags + ['--input'] + [str(t91)] * k + ['--output', str(tmp / 'm.h5'), '--overwrite'],
+                         tmp)
+        print(f'T91 x{k:2d}: {s["patches"]:9d} patches, {s["bytes"] / 1e9:6.2f} GB, {s["seconds"]:6.1f} s, '
+              f'peak RSS {s["peak_rss_mb"]:.0f} MB (at start {s["start_rss_mb"]:.0f} MB)', flush=True)
+        (tmp / 'm.h5').unlink()
+    print('# peak RSS vs data size (2): the FSRCNN x2 recipe on the first N images of T91 '
+          '(later images are larger)')
     flags = RECIPES['FSRCNN x2'].replace('--number 91', '').split()
-    print('# peak RSS vs data size: FSRCNN x2 recipe (h5) on the first N images of T91')
     for n in (10, 30, 91):
         s = run_data_aug(flags + ['--number', str(n), '--input', str(t91), '--output', str(tmp / 'm.h5'),
                                   '--overwrite'], tmp)
