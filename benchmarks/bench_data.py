@@ -188,8 +188,8 @@ def bench_memory(tmp: Path):
           '(the same images, so the per-image working set is the same and only the data grows)')
     flags = RECIPES['SRCNN x2'].replace('--number 91', '').split()
     for k in (1, 4, 16):
-        s = run_data_aug(flags + ['--input'] + [str(t91)] * k + ['--output', str(tmp / 'm.h5'), '--overwrite'],
-                         tmp)
+        ins = ['--input'] + [str(t91)] * k
+        s = run_data_aug(flags + ins + ['--output', str(tmp / 'm.h5'), '--overwrite'], tmp)
         print(f'T91 x{k:2d}: {s["patches"]:9d} patches, {s["bytes"] / 1e9:6.2f} GB, {s["seconds"]:6.1f} s, '
               f'peak RSS {s["peak_rss_mb"]:.0f} MB (at start {s["start_rss_mb"]:.0f} MB)', flush=True)
         (tmp / 'm.h5').unlink()
