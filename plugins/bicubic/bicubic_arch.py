@@ -1,10 +1,11 @@
 """Bicubic upsampling with MATLAB's ``imresize`` (cubic kernel a = -0.5): the baseline of SR tables.
 It has no weights; one instance serves every scale."""
+import numpy as np
 import torch
 from torch import nn
 
 from srbench.registry import MODELS
-from srbench.transforms.imresize import imresize_torch
+from srbench.transforms.imresize import imresize_np, imresize_torch
 
 
 def on_uint8_grid(x: torch.Tensor, tol: float = 1e-3) -> bool:
@@ -31,6 +32,10 @@ class Bicubic(nn.Module):
         as_uint8 = on_uint8_grid(x) if self.uint8 is None else self.uint8
         if as_uint8:
             u = torch.clamp(torch.floor(x.to(torch.float64) * 255.0 + 0.5), 0, 255).to(torch.uint8)
+            if u.device.type == 'cpu':   # the same numbers, several times faster than torch on CPU
+                a = u.numpy().transpose(0, 2, 3, 1)
+                up = np.stack([imresize_np(im, float(scale)) for im in a]).transpose(0, 3, 1, 2)
+                return torch.from_numpy(np.ascontiguousarray(up)).to(x.dtype) / 255.0
             return imresize_torch(u, float(scale)).to(x.dtype) / 255.0
         return imresize_torch(x, float(scale))
 

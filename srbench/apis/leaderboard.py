@@ -209,7 +209,8 @@ def build_table(entries: list[Entry], metrics=None, refs=None, merge_scales: boo
     ref_at = {}
     for r in rows_ref:
         ref_at.setdefault((r.get('label', 'paper'), _norm_dataset(r['dataset']), int(r['scale'])), r)
-    notes, mismatch_notes, undeclared = [], [], set()
+    notes, undeclared = {}, set()
+    mismatches: dict = {}     # (label, differences, note) -> ({'Set5 x2', ...}, {metric, ...})
 
     def cell(e: Entry, metric: str) -> str:
         vals = [fmt_value(metric, e.metrics.get(metric))]
@@ -224,11 +225,10 @@ def build_table(entries: list[Entry], metrics=None, refs=None, merge_scales: boo
                                                                                          None))
                 if diff:
                     s += MISMATCH
-                    mismatch_notes.append(f'{MISMATCH} {lb}, {e.dataset} x{e.scale} {metric}: reference under a '
-                                          f'different protocol: {"; ".join(diff)}'
-                                          + (f' -- {r["note"]}' if r.get('note') else ''))
+                    where, ms = mismatches.setdefault((lb, '; '.join(diff), r.get('note') or ''), ({}, {}))
+                    where[f'{e.dataset} x{e.scale}'] = ms[metric] = None
                 elif r.get('note'):
-                    notes.append(f'{lb}, {e.dataset} x{e.scale}: {r["note"]}')
+                    notes[f'{lb}, {e.dataset} x{e.scale}: {r["note"]}'] = None
             vals.append(s)
         return '/'.join(vals)
 
@@ -246,12 +246,16 @@ def build_table(entries: list[Entry], metrics=None, refs=None, merge_scales: boo
     suffix = f' ({"/".join(["ours"] + labels)})' if labels else ''
     headers = ['Dataset', 'Scale'] + [f'{m}{suffix}' for m in cols]
     md = tabulate(table, headers=headers, tablefmt=tablefmt, disable_numparse=True)
+    out = []
     if labels:
         src = f' from {ref_source}' if ref_source else ''
-        notes.insert(0, f'Reference numbers{src}: {", ".join(labels)}.')
-    for lb in sorted(undeclared):
-        notes.append(f'{lb}: protocol not declared by the plugin (as published).')
-    return md, notes + list(dict.fromkeys(mismatch_notes))
+        out.append(f'Reference numbers ({", ".join(labels)}){src}.')
+    out += [f'{lb}: protocol not declared by the plugin (as published).' for lb in sorted(undeclared)]
+    out += list(notes)
+    for (lb, diff, note), (where, ms) in mismatches.items():
+        out.append(f'{MISMATCH} {lb}, {", ".join(where)} ({", ".join(ms)}): computed under another protocol: '
+                   f'{diff}' + (f' -- {note}' if note else ''))
+    return md, out
 
 
 def group_entries(entries: list[Entry]) -> tuple[list[list[Entry]], list[str]]:

@@ -54,21 +54,19 @@ def _offline() -> bool:
 
 
 class _MissingWeights(Exception):
-    def __init__(self, url, dst, reason):
+    def __init__(self, url, dst, reason, where=None):
         super().__init__(url)
         self.url, self.dst, self.reason = url, dst, reason
+        self.where = where or f'download {url} and put it at {dst}'
 
 
 @contextlib.contextmanager
 def _download_guard():
-    """While pyiqa builds a metric: a download that cannot happen becomes _MissingWeights(url, dst)."""
+    """While pyiqa builds a metric: a weight file that is neither cached nor downloadable becomes
+    _MissingWeights(url, where to put it) -- for torch.hub / pyiqa downloads and Hugging Face Hub files."""
     import torch.hub as hub
-    try:
-        import pyiqa.utils.download_util as du
-    except ImportError:   # pragma: no cover -- other pyiqa layouts
-        du = None
+    patches = []   # (module, attribute, original)
     orig_hub = hub.download_url_to_file
-    orig_du = getattr(du, 'download_url_to_file', None)
 
     def guarded(url, dst, *args, **kwargs):
         if _offline():
@@ -78,15 +76,40 @@ def _download_guard():
         except Exception as e:  # noqa: BLE001 -- no network, HTTP error...
             raise _MissingWeights(url, dst, f'download failed: {type(e).__name__}: {e}') from None
 
-    hub.download_url_to_file = guarded
-    if du is not None and orig_du is not None:
-        du.download_url_to_file = guarded
+    patches.append((hub, 'download_url_to_file', orig_hub))
+    try:
+        import pyiqa.utils.download_util as du
+        if hasattr(du, 'download_url_to_file'):
+            patches.append((du, 'download_url_to_file', du.download_url_to_file))
+    except ImportError:   # pragma: no cover -- other pyiqa layouts
+        du = None
+    try:   # the Hub's cache download (a private function; skipped if huggingface_hub changes it)
+        import huggingface_hub.file_download as hfd
+        orig_hf = hfd._hf_hub_download_to_cache_dir
+    except (ImportError, AttributeError):
+        hfd = orig_hf = None
+
+    def guarded_hf(*args, **kwargs):
+        try:
+            return orig_hf(*args, **kwargs)
+        except Exception as e:  # noqa: BLE001 -- LocalEntryNotFoundError, offline, HTTP errors
+            repo, fname = kwargs.get('repo_id', '?'), kwargs.get('filename', '?')
+            rev = kwargs.get('revision') or 'main'
+            url = f'{kwargs.get("endpoint") or "https://huggingface.co"}/{repo}/resolve/{rev}/{fname}'
+            cache = kwargs.get('cache_dir', '$HF_HOME/hub')
+            raise _MissingWeights(url, f'{repo}/{fname}', f'{type(e).__name__}',
+                                  where=f'fetch it into the Hugging Face cache {cache} once online, e.g. '
+                                        f'huggingface_hub.hf_hub_download({repo!r}, {fname!r})') from None
+
+    if orig_hf is not None:
+        patches.append((hfd, '_hf_hub_download_to_cache_dir', orig_hf))
+    for mod, attr, _ in patches:
+        setattr(mod, attr, guarded_hf if attr == '_hf_hub_download_to_cache_dir' else guarded)
     try:
         yield
     finally:
-        hub.download_url_to_file = orig_hub
-        if du is not None and orig_du is not None:
-            du.download_url_to_file = orig_du
+        for mod, attr, orig in patches:
+            setattr(mod, attr, orig)
 
 
 def _arch_params(pyiqa, metric: str):
@@ -168,7 +191,7 @@ class PyIQA(SRMetric):
             fname = os.path.basename(str(e.dst))
             raise CheckpointError(
                 f'PyIQA({metric!r}) needs the weight file {fname}, which is not in the local cache ({e.reason}): '
-                f'download {e.url} and put it at {e.dst}') from None
+                f'{e.where}') from None
         except SRBenchError:
             raise
         except Exception as e:  # noqa: BLE001

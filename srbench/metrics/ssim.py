@@ -20,17 +20,35 @@ def gaussian_window_1d(size: int = 11, sigma: float = 1.5) -> np.ndarray:
     return g / g.sum()
 
 
+def _correlate_axis(a: np.ndarray, g: np.ndarray, axis: int) -> np.ndarray:
+    """'valid' 1-D correlation of ``a`` with ``g`` along ``axis`` (a loop over the taps; a symmetric
+    ``g`` adds the mirrored taps first, halving the multiplications)."""
+    k, n = g.size, a.shape[axis]
+
+    def tap(i):
+        sl = [slice(None)] * a.ndim
+        sl[axis] = slice(i, n - k + 1 + i)
+        return a[tuple(sl)]
+    half = k // 2
+    if k % 2 == 1 and np.array_equal(g, g[::-1]):
+        out = tap(half) * g[half]
+        tmp = np.empty_like(out)
+        for i in range(half):
+            np.add(tap(i), tap(k - 1 - i), out=tmp)
+            tmp *= g[i]
+            out += tmp
+        return out
+    out = tap(0) * g[0]
+    tmp = np.empty_like(out)
+    for i in range(1, k):
+        np.multiply(tap(i), g[i], out=tmp)
+        out += tmp
+    return out
+
+
 def filter_valid(x: np.ndarray, g: np.ndarray) -> np.ndarray:
     """``filter2(outer(g, g), x, 'valid')`` over the last two axes of ``x`` (separable)."""
-    k = g.size
-    h, w = x.shape[-2:]
-    rows = g[0] * x[..., 0:h - k + 1, :]
-    for i in range(1, k):
-        rows += g[i] * x[..., i:h - k + 1 + i, :]
-    out = g[0] * rows[..., :, 0:w - k + 1]
-    for j in range(1, k):
-        out += g[j] * rows[..., :, j:w - k + 1 + j]
-    return out
+    return _correlate_axis(_correlate_axis(x, g, x.ndim - 2), g, x.ndim - 1)
 
 
 def ssim_map(img1: np.ndarray, img2: np.ndarray, data_range: float = 255.0, k1: float = 0.01,
