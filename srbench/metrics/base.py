@@ -61,12 +61,14 @@ def check_protocol(protocol, channel, owner: str) -> None:
         raise ConfigError(f'{owner}: unknown channel {channel!r}; expected one of {", ".join(CHANNEL_MODES)}')
 
 
-def _as_float64(x: torch.Tensor) -> np.ndarray:
-    return x.detach().to('cpu', torch.float32 if x.dtype in (torch.float16, torch.bfloat16) else x.dtype
-                         ).numpy().astype(np.float64)
+def _as_float64(x) -> np.ndarray:
+    if isinstance(x, np.ndarray):
+        return x.astype(np.float64)
+    x = x.detach().cpu()
+    return (x.float() if x.dtype in (torch.float16, torch.bfloat16) else x).numpy().astype(np.float64)
 
 
-def to_uint8(x: torch.Tensor) -> np.ndarray:
+def to_uint8(x) -> np.ndarray:
     """Tensor[C,H,W] in [0,1] → H×W×C uint8, MATLAB ``uint8(x * 255)`` (round half away, saturate)."""
     a = _as_float64(x)
     np.clip(a, 0.0, 1.0, out=a)
@@ -76,7 +78,7 @@ def to_uint8(x: torch.Tensor) -> np.ndarray:
     return a.astype(np.uint8).transpose(1, 2, 0)
 
 
-def to_uint8_half_even(x: torch.Tensor) -> np.ndarray:
+def to_uint8_half_even(x) -> np.ndarray:
     """Tensor[C,H,W] in [0,1] → H×W×C uint8 like BasicSR's ``tensor2img`` (``(x*255).round()``)."""
     a = _as_float64(x)
     np.clip(a, 0.0, 1.0, out=a)
@@ -112,15 +114,16 @@ def prepare_pair(pred: torch.Tensor, gt: torch.Tensor, meta: dict, protocol: str
                         f'SR {tuple(pred.shape)} vs HR {tuple(gt.shape)}')
     if pred.ndim != 3:
         raise DataError(f'{owner}: expected C×H×W images for {name!r}, got shape {tuple(pred.shape)}')
-    if not bool(torch.isfinite(pred).all()):
+    p = _as_float64(pred)
+    if not np.isfinite(p).all():
         raise DataError(f'{owner}: the SR image of {name!r} has NaN or infinite values')
     gray = bool(meta.get('is_gray'))
     if protocol == 'matlab':
-        sr, hr = to_uint8(pred), to_uint8(gt)
+        sr, hr = to_uint8(p), to_uint8(gt)
         if channel == 'y':
             sr, hr = y_matlab(sr, gray), y_matlab(hr, gray)
     else:
-        sr, hr = to_uint8_half_even(pred), to_uint8_half_even(gt)
+        sr, hr = to_uint8_half_even(p), to_uint8_half_even(gt)
         if channel == 'y':
             sr, hr = y_basicsr(sr, gray), y_basicsr(hr, gray)
     b = crop_border if crop_border is not None else int(meta.get('scale') or 0)

@@ -52,8 +52,9 @@ def filter_valid(x: np.ndarray, g: np.ndarray) -> np.ndarray:
 
 
 def ssim_map(img1: np.ndarray, img2: np.ndarray, data_range: float = 255.0, k1: float = 0.01,
-             k2: float = 0.03, win_size: int = 11, sigma: float = 1.5) -> np.ndarray:
-    """The SSIM map of two 2-D images (size ``H - win_size + 1`` × ``W - win_size + 1``)."""
+             k2: float = 0.03, win_size: int = 11, sigma: float = 1.5, strip: int = 64) -> np.ndarray:
+    """The SSIM map of two 2-D images (size ``H - win_size + 1`` × ``W - win_size + 1``), computed in
+    strips of ``strip`` output rows (the same numbers; the working set stays in the CPU cache)."""
     a, b = np.asarray(img1, np.float64), np.asarray(img2, np.float64)
     if a.shape != b.shape or a.ndim != 2:
         raise ValueError(f'SSIM needs two 2-D images of one size, got {a.shape} and {b.shape}')
@@ -61,13 +62,17 @@ def ssim_map(img1: np.ndarray, img2: np.ndarray, data_range: float = 255.0, k1: 
         raise ValueError(f'image of {a.shape[1]}x{a.shape[0]} pixels is smaller than the '
                          f'{win_size}x{win_size} SSIM window')
     g = gaussian_window_1d(win_size, sigma)
-    mu1, mu2, s11, s22, s12 = filter_valid(np.stack([a, b, a * a, b * b, a * b]), g)
-    mu1_sq, mu2_sq, mu1_mu2 = mu1 * mu1, mu2 * mu2, mu1 * mu2
-    s11 -= mu1_sq
-    s22 -= mu2_sq
-    s12 -= mu1_mu2
     c1, c2 = (k1 * data_range) ** 2, (k2 * data_range) ** 2
-    return ((2 * mu1_mu2 + c1) * (2 * s12 + c2)) / ((mu1_sq + mu2_sq + c1) * (s11 + s22 + c2))
+    out = np.empty((a.shape[0] - win_size + 1, a.shape[1] - win_size + 1))
+    for r in range(0, out.shape[0], strip):
+        sa, sb = a[r:r + strip + win_size - 1], b[r:r + strip + win_size - 1]
+        mu1, mu2, s11, s22, s12 = filter_valid(np.stack([sa, sb, sa * sa, sb * sb, sa * sb]), g)
+        mu1_sq, mu2_sq, mu1_mu2 = mu1 * mu1, mu2 * mu2, mu1 * mu2
+        s11 -= mu1_sq
+        s22 -= mu2_sq
+        s12 -= mu1_mu2
+        out[r:r + strip] = ((2 * mu1_mu2 + c1) * (2 * s12 + c2)) / ((mu1_sq + mu2_sq + c1) * (s11 + s22 + c2))
+    return out
 
 
 def ssim(img1: np.ndarray, img2: np.ndarray, data_range: float = 255.0, **kwargs) -> float:
