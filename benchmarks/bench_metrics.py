@@ -34,7 +34,8 @@ def per_image(repeats: int):
     sr = imresize_np(lr, 2.0)
     pred, gt = (torch.from_numpy(x.transpose(2, 0, 1).copy()).float() / 255 for x in (sr, hr))
     meta = dict(name='baby', scale=2, is_gray=False)
-    print(f'per 512x512 image ({path.name}, x2 Bicubic, Y, matlab protocol), median of {repeats} after a warm-up:')
+    print(f'per 512x512 image ({path.name}, x2 Bicubic, Y, matlab protocol), '
+          f'median of {repeats} after a warm-up:')
     for cls in (PSNR, SSIM, IFC):
         m = cls()
         a, b = m.prepare(pred, gt, meta)

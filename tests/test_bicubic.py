@@ -27,7 +27,8 @@ def test_declarations():
     assert plugin.name == 'bicubic' and info.channels == 'rgb' and info.input == 'lr' and not info.trainable
     assert find_model('BicubicY')[0].channels == 'y'
     rows = plugin.reference_numbers()['results']
-    assert {(r['dataset'], r['scale']) for r in rows if r['label'] == 'seed'} >= {('Set5', 2), ('Urban100', 4)}
+    seed = {(r['dataset'], r['scale']) for r in rows if r['label'] == 'seed'}
+    assert seed >= {('Set5', 2), ('Urban100', 4)}
 
 
 def test_bicubic_resizes_uint8_data_like_matlab():
@@ -53,7 +54,8 @@ def test_default_lr_protocols(folder):
     img = skdata.astronaut()[:100, :150]                                # mod-cropped to x2
     s = rgb[0]
     assert s['metainfo']['lr_protocol'] == 'rgb-uint8' and s['metainfo']['name'] == 'astronaut'
-    np.testing.assert_array_equal(np.round(s['inputs'].numpy().transpose(1, 2, 0) * 255), imresize_np(img, 0.5))
+    np.testing.assert_array_equal(np.round(s['inputs'].numpy().transpose(1, 2, 0) * 255),
+                                  imresize_np(img, 0.5))
     np.testing.assert_array_equal(np.round(s['gt'].numpy().transpose(1, 2, 0) * 255), img)
     sy = y[0]
     yy = rgb2ycbcr(img, y_only=True)
@@ -71,7 +73,8 @@ def test_lr_from_rgb_for_a_y_network(folder):
                                   rgb2ycbcr(imresize_np(img, 0.5), y_only=True))
     gray = ds[1]                                                       # gray image: used as Y directly
     assert gray['metainfo']['is_gray'] and gray['gt'].shape == (1, 90, 96)
-    np.testing.assert_array_equal(np.round(gray['inputs'][0].numpy() * 255), imresize_np(skdata.camera()[:90, :96], 0.5))
+    np.testing.assert_array_equal(np.round(gray['inputs'][0].numpy() * 255),
+                                  imresize_np(skdata.camera()[:90, :96], 0.5))
     ds = PairedImageDataset(folder, 2, input_kind='bicubic', channels='y', lr_from='rgb', quantize_lr=False)
     assert ds.lr_protocol == 'rgb-double' and ds[0]['inputs'].shape == ds[0]['gt'].shape
 

@@ -16,12 +16,13 @@ def result_row(ds, scale, metrics, name='matlab', channel='y', lr='rgb-uint8', b
     prot = {k: dict(name=name, channel=channel, crop_border=scale if border is None else border)
             for k in metrics}
     return dict(dataset=ds, scale=scale, num_images=5, metrics=metrics,
-                protocol=dict(metrics=prot, data=dict(lr_protocol=lr, lr='how the LR was made')), per_image=[])
+                protocol=dict(metrics=prot, data=dict(lr_protocol=lr, lr='how the LR was made')),
+                per_image=[])
 
 
 def results(rows, generator='Bicubic', plugin='bicubic', date='2026-11-25T10:00:00+00:00'):
-    return dict(format='srbench-results/1', date=date, model=dict(type='SRModel', generator=generator, plugin=plugin),
-                results=rows, skipped=[])
+    return dict(format='srbench-results/1', date=date,
+                model=dict(type='SRModel', generator=generator, plugin=plugin), results=rows, skipped=[])
 
 
 BICUBIC = [result_row('Set14', s, dict(PSNR=p, SSIM=q, IFC=i)) for s, p, q, i in
@@ -60,14 +61,16 @@ def test_seed_layout_with_paper_numbers(tmp_path):
                           'IFC (ours/seed/literature)']
     rows = [cells(ln)[0] for ln in md.splitlines() if ln.startswith('|')][2:]
     assert rows == ['Set5', 'Set14', 'Urban100']                                    # the seed's order
-    assert row(md, 'Set5')[1:] == ['x2<br />x3<br />x4', '33.64/33.64/-<br />30.39/30.39/-<br />28.42/28.42/-',
+    assert row(md, 'Set5')[1:] == ['x2<br />x3<br />x4',
+                                   '33.64/33.64/-<br />30.39/30.39/-<br />28.42/28.42/-',
                                    '0.9292/0.9292/-<br />0.8678/0.8678/-<br />0.8101/0.8101/-',
                                    '5.72/5.72/-<br />3.45/3.45/-<br />2.28/2.28/-']
     assert row(md, 'Set14')[4] == '5.74/5.74/-<br />3.33/3.33/-<br />2.18/2.18/-'
     # Urban100 x2: the seed's number is marked (another protocol: SelfExSR's half-resolution HR), and so is
     # the literature's (LR made from Y in double precision, ours from RGB uint8); inf prints as inf
     assert row(md, 'Urban100')[2:] == ['26.87/26.66†/26.88†', '0.8397/0.8408†/0.8403†', 'inf/5.72†/-']
-    assert 'lr_protocol selfexsr-half-res (ours: rgb-uint8)' in md and 'lr_protocol y-double (ours: rgb-uint8)' in md
+    assert 'lr_protocol selfexsr-half-res (ours: rgb-uint8)' in md
+    assert 'lr_protocol y-double (ours: rgb-uint8)' in md
     assert 'Protocol: PSNR, SSIM, IFC: protocol `matlab`, Y, border = scale; LR `rgb-uint8`' in md
 
 
@@ -104,17 +107,18 @@ def test_protocols_are_never_merged_or_compared_silently(tmp_path):
 
 
 def test_newest_of_duplicate_results_wins(tmp_path):
-    old = write(tmp_path, 'old.json', results([result_row('Set5', 2, dict(PSNR=30.0))], date='2026-01-01T00:00:00'))
-    new = write(tmp_path, 'new.json', results([result_row('Set5', 2, dict(PSNR=31.0))], date='2026-02-01T00:00:00'))
+    old = write(tmp_path, 'old.json', results([result_row('Set5', 2, dict(PSNR=30.0))], date='2026-01-01'))
+    new = write(tmp_path, 'new.json', results([result_row('Set5', 2, dict(PSNR=31.0))], date='2026-02-01'))
     md = build_leaderboard([new, old], refs='none')
     assert '31.00' in md and '30.00' not in md
     assert f'showing the newer ({new}' in md
 
 
 def test_reference_labels_are_data_driven(tmp_path):
-    md = build_leaderboard([results([result_row('Set5', 3, dict(PSNR=32.50))], generator='ESPCN', plugin='espcn')])
+    espcn = results([result_row('Set5', 3, dict(PSNR=32.50))], generator='ESPCN', plugin='espcn')
+    md = build_leaderboard([espcn])
     col = header(md)[2]
-    assert col.startswith('PSNR (ours/paper (91 images)/') and col.count('/') >= 2    # espcn's paper.json labels
+    assert col.startswith('PSNR (ours/paper (91 images)/') and col.count('/') >= 2   # espcn's paper.json
     assert row(md, 'Set5')[2].startswith('32.50/')
 
 
@@ -122,7 +126,8 @@ def test_reference_labels_are_data_driven(tmp_path):
     (None, 'results file does not exist'),
     ('{not json', 'is not valid JSON'),
     (json.dumps({'format': 'something-else', 'results': []}), 'is not an srbench results file'),
-    (json.dumps(dict(results(BICUBIC[:1]), results=[{'dataset': 'Set5'}])), 'lacks dataset / scale / metrics'),
+    (json.dumps(dict(results(BICUBIC[:1]), results=[{'dataset': 'Set5'}])),
+     'lacks dataset / scale / metrics'),
 ])
 def test_bad_results_files(tmp_path, content, match):
     p = tmp_path / 'bad.json'
@@ -155,4 +160,5 @@ def test_tool(tmp_path, monkeypatch, capsys):
     code, cap = run(good, '--refs', 'none')
     assert code == 0 and cap.out.startswith('# Leaderboard') and '33.64<br />' in cap.out
     code, cap = run(tmp_path / 'missing.json')
-    assert code == 2 and cap.err.startswith('srbench: error: results file does not exist') and 'missing.json' in cap.err
+    assert code == 2 and cap.err.startswith('srbench: error: results file does not exist')
+    assert 'missing.json' in cap.err

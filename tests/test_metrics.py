@@ -144,7 +144,8 @@ def test_matlab_gray_image_used_as_y():
     want = ref_psnr(sr[2:-2, 2:-2], cam[2:-2, 2:-2])
     assert run_metric(PSNR(), [sample(t1, t2, 'camera', 2, gray=True)])['PSNR'] == want
     # an RGB network on a gray image (3 equal channels): Y is the gray value, not rgb2ycbcr's
-    assert run_metric(PSNR(), [sample(t1.repeat(3, 1, 1), t2.repeat(3, 1, 1), 'camera', 2, gray=True)])['PSNR'] == want
+    rgb = sample(t1.repeat(3, 1, 1), t2.repeat(3, 1, 1), 'camera', 2, gray=True)
+    assert run_metric(PSNR(), [rgb])['PSNR'] == want
 
 
 def test_basicsr_protocol_float_y_and_gray_expanded(pair):

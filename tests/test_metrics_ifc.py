@@ -143,4 +143,4 @@ def test_ifc_matches_literal_ifcvec():
     noisy = np.clip(y + np.random.default_rng(1).normal(0, 20, y.shape), 0, 255)
     assert ifc(y, noisy) == pytest.approx(ifcvec(y, noisy), rel=1e-9)
     assert ifc(y, noisy) < got                                       # heavy noise: less information
-    assert ifc(y, y) > 10 * got                                      # identical: only the 1e-10 floor bounds it
+    assert ifc(y, y) > 10 * got                 # identical images: only the 1e-10 floor bounds it

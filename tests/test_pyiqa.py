@@ -13,7 +13,7 @@ from srbench.metrics import PSNR, SSIM
 from srbench.registry import METRICS
 from srbench.transforms.imresize import imresize_np
 
-pytest.importorskip('pyiqa', reason='the optional package pyiqa is not installed (pip install "srbench[iqa]")')
+pytest.importorskip('pyiqa', reason='the optional package pyiqa is not installed: pip install "srbench[iqa]"')
 skdata = pytest.importorskip('skimage.data')
 
 
@@ -34,15 +34,16 @@ def test_core_does_not_import_pyiqa():
     code = ('import sys, srbench, srbench._core, srbench.metrics, srbench.apis.leaderboard; '
             'from srbench.plugins import ensure_plugins_loaded; ensure_plugins_loaded(); '
             'print("pyiqa" in sys.modules)')
-    p = subprocess.run([sys.executable, '-c', code], cwd=str(REPO), env=tool_env(), capture_output=True, text=True,
-                       timeout=300)
+    p = subprocess.run([sys.executable, '-c', code], cwd=str(REPO), env=tool_env(), capture_output=True,
+                       text=True, timeout=300)
     assert p.returncode == 0, p.stderr[-2000:]
     assert p.stdout.strip().splitlines()[-1] == 'False'
 
 
 def test_missing_pyiqa_is_one_clear_error(monkeypatch):
     monkeypatch.setitem(sys.modules, 'pyiqa', None)          # `import pyiqa` now raises ImportError
-    with pytest.raises(ConfigError, match=r'optional package pyiqa, which is not installed.*pip install "srbench\[iqa\]"'):
+    with pytest.raises(ConfigError,
+                       match=r'optional package pyiqa, which is not installed.*pip install "srbench\[iqa\]"'):
         METRICS.build(dict(type='PyIQA', metric='psnr'))
 
 
@@ -50,10 +51,12 @@ def test_weight_free_metrics_agree_with_srbench(samples):
     m = METRICS.build(dict(type='PyIQA', metric='psnr'))
     assert m.channel == 'y' and m.options == {'test_y_channel': True, 'color_space': 'ycbcr'}
     # pyiqa's Y is BT.601 in float (not rounded): srbench's `basicsr` protocol computes the same
-    assert score(m, samples)['psnr'] == pytest.approx(score(PSNR(protocol='basicsr'), samples)['PSNR'], abs=2e-3)
+    basicsr = score(PSNR(protocol='basicsr'), samples)['PSNR']
+    assert score(m, samples)['psnr'] == pytest.approx(basicsr, abs=2e-3)
     rgb = score(METRICS.build(dict(type='PyIQA', metric='psnr', channel='rgb')), samples)['psnr']
     assert rgb == pytest.approx(score(PSNR(channel='rgb'), samples)['PSNR'], abs=2e-3)
-    ssim_rgb = score(METRICS.build(dict(type='PyIQA', metric='ssim', channel='rgb', name='ssim_rgb')), samples)
+    ssim_rgb = score(METRICS.build(dict(type='PyIQA', metric='ssim', channel='rgb', name='ssim_rgb')),
+                     samples)
     assert ssim_rgb['ssim_rgb'] == pytest.approx(score(SSIM(channel='rgb'), samples)['SSIM'], abs=1e-5)
     info = m.protocol_info(2)
     assert info['name'] == 'matlab' and info['crop_border'] == 2 and 'pyiqa psnr (FR)' in info['metric']
@@ -91,5 +94,6 @@ def test_offline_without_weights_names_the_file_and_where_to_put_it(monkeypatch,
     msg = str(e.value)
     want = tmp_path / 'torch' / 'hub' / 'checkpoints' / 'alexnet-owt-7be5be79.pth'
     assert 'needs the weight file alexnet-owt-7be5be79.pth' in msg and 'offline' in msg
-    assert f'put it at {want}' in msg and 'https://download.pytorch.org/models/alexnet-owt-7be5be79.pth' in msg
+    assert f'put it at {want}' in msg
+    assert 'https://download.pytorch.org/models/alexnet-owt-7be5be79.pth' in msg
     assert '\n' not in msg

@@ -198,7 +198,8 @@ def build_table(entries: list[Entry], metrics=None, refs=None, merge_scales: boo
     have = {k for e in entries for k in e.metrics}
     cols = [m for m in METRIC_ORDER if m in have] + sorted(have - set(METRIC_ORDER))
     if metrics:
-        unknown = [m for m in metrics if m not in have and not any(m in r.get('metrics', {}) for r in rows_ref)]
+        in_refs = {k for r in rows_ref for k in r.get('metrics', {})}
+        unknown = [m for m in metrics if m not in have and m not in in_refs]
         if unknown:
             raise ConfigError(f'--metrics: {", ".join(unknown)} not in the results of {e0.model} '
                               f'(they have: {", ".join(cols) or "none"})')
@@ -221,8 +222,8 @@ def build_table(entries: list[Entry], metrics=None, refs=None, merge_scales: boo
             if r is not None and v is not None:
                 if not r['protocol']:
                     undeclared.add(lb)
-                diff = _protocol_mismatch(r['protocol'], e.protocol.get(metric) or next(iter(e.protocol.values()),
-                                                                                         None))
+                ours = e.protocol.get(metric) or next(iter(e.protocol.values()), None)
+                diff = _protocol_mismatch(r['protocol'], ours)
                 if diff:
                     s += MISMATCH
                     where, ms = mismatches.setdefault((lb, '; '.join(diff), r.get('note') or ''), ({}, {}))

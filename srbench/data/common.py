@@ -103,7 +103,8 @@ def make_test_pair(img: np.ndarray, scale: int, channels: str, lr_from: str = 'r
     if lr_from not in LR_SOURCES:
         raise ConfigError(f'lr_from must be one of {LR_SOURCES}, got {lr_from!r}')
     if lr_from == 'y' and channels != 'y':
-        raise ConfigError(f"lr_from='y' makes the LR from the Y channel and needs channels='y', got {channels!r}")
+        raise ConfigError(f"lr_from='y' makes the LR from the Y channel and needs channels='y', "
+                          f'got {channels!r}')
     base = mod_crop(img if lr_from == 'rgb' else to_channels(img, 'y'), scale)
     if min(base.shape[:2]) < scale:
         raise DataError(f'image of {img.shape[1]}x{img.shape[0]} pixels is smaller than scale {scale}')

@@ -20,14 +20,14 @@ from .common import LR_SOURCES, SRDatasetBase, make_test_pair, mod_crop, to_chan
 from .io import imread, list_images
 
 LR_PROTOCOLS = {
-    'rgb-uint8': 'MATLAB imresize bicubic (antialiased) 1/scale of the mod-cropped uint8 image as read (RGB or '
-                 'gray), rounded to uint8 after each dimension (an LR image saved to disk)',
+    'rgb-uint8': 'MATLAB imresize bicubic (antialiased) 1/scale of the mod-cropped uint8 image as read '
+                 '(RGB or gray), rounded to uint8 after each dimension (an LR image saved to disk)',
     'rgb-double': 'MATLAB imresize bicubic (antialiased) 1/scale of the mod-cropped image as read / 255, in '
                   'double precision, not rounded',
-    'y-double': 'MATLAB imresize bicubic (antialiased) 1/scale of Y/255 (Y: rgb2ycbcr of the mod-cropped uint8 '
-                'HR, rounded) in double precision, not rounded',
-    'y-uint8': 'MATLAB imresize bicubic (antialiased) 1/scale of the uint8 Y (rgb2ycbcr of the mod-cropped HR, '
-               'rounded), rounded to uint8 after each dimension',
+    'y-double': 'MATLAB imresize bicubic (antialiased) 1/scale of Y/255 (Y: rgb2ycbcr of the mod-cropped '
+                'uint8 HR, rounded) in double precision, not rounded',
+    'y-uint8': 'MATLAB imresize bicubic (antialiased) 1/scale of the uint8 Y (rgb2ycbcr of the mod-cropped '
+               'HR, rounded), rounded to uint8 after each dimension',
 }
 
 
@@ -70,8 +70,8 @@ class PairedImageDataset(SRDatasetBase):
         if lr_from not in LR_SOURCES:
             raise ConfigError(f'PairedImageDataset: lr_from must be one of {LR_SOURCES}, got {lr_from!r}')
         if lr_from == 'y' and channels != 'y':
-            raise ConfigError(f"PairedImageDataset: lr_from='y' makes the LR from the Y channel and needs a Y "
-                              f"network (channels='y'), got channels={channels!r}")
+            raise ConfigError("PairedImageDataset: lr_from='y' makes the LR from the Y channel and needs a "
+                              f"Y network (channels='y'), got channels={channels!r}")
         self.lr_from = lr_from
         self.quantize_lr = (lr_from == 'rgb') if quantize_lr is None else bool(quantize_lr)
         self.hr_files = list_images(hr_dir, 'HR folder', 'hr_dir')

@@ -20,7 +20,8 @@ class PSNR(SRMetric):
     :class:`srbench.metrics.base.SRMetric` for crop_border / channel / protocol).
     With ``channel='rgb'`` the MSE is taken over all channels."""
     metric_name = 'PSNR'
-    metric_info = dict(formula='10 log10(255^2 / MSE), MSE over all pixels (and channels) of the cropped image')
+    metric_info = dict(formula='10 log10(255^2 / MSE), MSE over all pixels (and channels) of the cropped '
+                               'image')
 
     def score(self, sr, hr):
         return psnr(sr, hr)

@@ -70,7 +70,8 @@ def _download_guard():
 
     def guarded(url, dst, *args, **kwargs):
         if _offline():
-            raise _MissingWeights(url, dst, 'offline mode (' + ' / '.join(f'{k}=1' for k in OFFLINE_ENV) + ')')
+            flags = ' / '.join(f'{k}=1' for k in OFFLINE_ENV)
+            raise _MissingWeights(url, dst, f'offline mode ({flags})')
         try:
             return orig_hub(url, dst, *args, **kwargs)
         except Exception as e:  # noqa: BLE001 -- no network, HTTP error...
@@ -158,8 +159,8 @@ class PyIQA(SRMetric):
             channel = 'y' if has_y else 'rgb'
         check_protocol(protocol, channel, f'PyIQA({metric!r})')
         if channel == 'y' and not has_y:
-            raise ConfigError(f'PyIQA: pyiqa metric {metric!r} has no Y-channel mode (no test_y_channel option); '
-                              "use channel='rgb'")
+            raise ConfigError(f'PyIQA: pyiqa metric {metric!r} has no Y-channel mode (no test_y_channel '
+                              "option); use channel='rgb'")
         super().__init__(crop_border=crop_border, channel=channel, protocol=protocol,
                          collect_device=collect_device, prefix=prefix)
         self.metric_name = name or metric
@@ -173,8 +174,8 @@ class PyIQA(SRMetric):
             if not os.path.isfile(w):
                 raise CheckpointError(f'PyIQA({metric!r}): weight file {w} does not exist')
             if 'pretrained_model_path' not in params:
-                raise ConfigError(f'PyIQA: pyiqa metric {metric!r} takes no weight file (no pretrained_model_path '
-                                  'option); remove weights=')
+                raise ConfigError(f'PyIQA: pyiqa metric {metric!r} takes no weight file (no '
+                                  'pretrained_model_path option); remove weights=')
             opts['pretrained_model_path'] = w
         self.pyiqa_metric, self.options = metric, opts
         self.model = self._create(pyiqa, metric, device, opts)
@@ -190,8 +191,8 @@ class PyIQA(SRMetric):
         except _MissingWeights as e:
             fname = os.path.basename(str(e.dst))
             raise CheckpointError(
-                f'PyIQA({metric!r}) needs the weight file {fname}, which is not in the local cache ({e.reason}): '
-                f'{e.where}') from None
+                f'PyIQA({metric!r}) needs the weight file {fname}, which is not in the local cache '
+                f'({e.reason}): {e.where}') from None
         except SRBenchError:
             raise
         except Exception as e:  # noqa: BLE001
@@ -199,7 +200,8 @@ class PyIQA(SRMetric):
             msg = ' '.join(str(e).split()) or tname
             if 'EntryNotFound' in tname or 'Offline' in tname or 'offline' in msg.lower():
                 raise CheckpointError(
-                    f'PyIQA({metric!r}) needs weights from the Hugging Face Hub that are not in the local cache '
+                    f'PyIQA({metric!r}) needs weights from the Hugging Face Hub that are not in the local '
+                    'cache '
                     f'({tname}: {msg[:300]}); run once online or put the files in the Hugging Face cache '
                     f'(${{HF_HOME}}/hub, default ~/.cache/huggingface/hub)') from None
             raise ConfigError(f'PyIQA: pyiqa could not build metric {metric!r} with options {opts}: '
@@ -217,8 +219,8 @@ class PyIQA(SRMetric):
         except ImportError:  # pragma: no cover
             pass
         if self.channel == 'y':
-            info['y'] = ("pyiqa's to_y_channel" + (", color_space='ycbcr'" if 'color_space' in self.options else '')
-                         + ' (float, not rounded)')
+            cs = ", color_space='ycbcr'" if 'color_space' in self.options else ''
+            info['y'] = f"pyiqa's to_y_channel{cs} (float, not rounded)"
         return info
 
     def _to_input(self, x8: np.ndarray) -> torch.Tensor:
