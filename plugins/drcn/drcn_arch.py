@@ -90,13 +90,15 @@ class DRCNModel(SRModel):
     run continues the schedule where it stopped.
     """
 
-    def __init__(self, alpha_start: float = 1.0, alpha_end: float = 0.0, alpha_decay_iters: int = 10000, **kwargs):
+    def __init__(self, alpha_start: float = 1.0, alpha_end: float = 0.0, alpha_decay_iters: int = 10000,
+                 **kwargs):
         super().__init__(**kwargs)
         if not 0 <= alpha_end <= 1 or not 0 <= alpha_start <= 1:
-            raise ConfigError(f'DRCNModel: alpha_start and alpha_end must lie in [0, 1], got {alpha_start!r}, '
-                              f'{alpha_end!r}')
+            raise ConfigError(f'DRCNModel: alpha_start and alpha_end must lie in [0, 1], got '
+                              f'{alpha_start!r}, {alpha_end!r}')
         if not isinstance(alpha_decay_iters, int) or alpha_decay_iters < 1:
-            raise ConfigError(f'DRCNModel: alpha_decay_iters must be a positive integer, got {alpha_decay_iters!r}')
+            raise ConfigError(f'DRCNModel: alpha_decay_iters must be a positive integer, '
+                              f'got {alpha_decay_iters!r}')
         self.alpha_start, self.alpha_end, self.alpha_decay_iters = alpha_start, alpha_end, alpha_decay_iters
 
     def alpha(self, it: int | None = None) -> float:

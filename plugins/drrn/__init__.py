@@ -11,5 +11,6 @@ plugin = Plugin(
     reference='paper.json',
     paper=dict(title='Image Super-Resolution via Deep Recursive Residual Network', authors='Tai, Yang, Liu',
                year=2017, venue='CVPR',
-               url='https://openaccess.thecvf.com/content_cvpr_2017/papers/Tai_Image_Super-Resolution_via_CVPR_2017_paper.pdf'),
+               url='https://openaccess.thecvf.com/content_cvpr_2017/papers/'
+                   'Tai_Image_Super-Resolution_via_CVPR_2017_paper.pdf'),
 )

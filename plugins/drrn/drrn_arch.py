@@ -25,7 +25,9 @@ from srbench.registry import MODELS
 
 
 def _act(channels: int, norm: bool) -> nn.Sequential:
-    return nn.Sequential(nn.BatchNorm2d(channels), nn.ReLU(inplace=True)) if norm else nn.Sequential(nn.ReLU())
+    if norm:
+        return nn.Sequential(nn.BatchNorm2d(channels), nn.ReLU(inplace=True))
+    return nn.Sequential(nn.ReLU())
 
 
 class RecursiveBlock(nn.Module):
@@ -60,11 +62,12 @@ class DRRN(nn.Module):
         norm: batch normalisation in the pre-activations (the released model; ``False``: ReLU only).
     """
 
-    def __init__(self, in_channels: int = 1, out_channels: int = 1, mid_channels: int = 128, num_blocks: int = 1,
-                 num_units: int = 25, norm: bool = True):
+    def __init__(self, in_channels: int = 1, out_channels: int = 1, mid_channels: int = 128,
+                 num_blocks: int = 1, num_units: int = 25, norm: bool = True):
         super().__init__()
         if num_blocks < 1 or num_units < 1:
-            raise ConfigError(f'DRRN: num_blocks and num_units must be at least 1, got {num_blocks!r}, {num_units!r}')
+            raise ConfigError(f'DRRN: num_blocks and num_units must be at least 1, '
+                              f'got {num_blocks!r}, {num_units!r}')
         self.blocks = nn.Sequential(*[RecursiveBlock(in_channels if b == 0 else mid_channels, mid_channels,
                                                      num_units, norm) for b in range(num_blocks)])
         self.end_act = _act(mid_channels, norm)

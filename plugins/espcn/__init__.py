@@ -11,6 +11,7 @@ plugin = Plugin(
     reference='paper.json',
     paper=dict(title='Real-Time Single Image and Video Super-Resolution Using an Efficient Sub-Pixel '
                      'Convolutional Neural Network',
-               authors='Shi, Caballero, Huszar, Totz, Aitken, Bishop, Rueckert, Wang', year=2016, venue='CVPR',
+               authors='Shi, Caballero, Huszar, Totz, Aitken, Bishop, Rueckert, Wang',
+               year=2016, venue='CVPR',
                url='https://arxiv.org/abs/1609.05158'),
 )

@@ -82,7 +82,8 @@ class LapSRN(nn.Module):
             layers = []
             for _ in range(depth):
                 layers += [msra_init(nn.Conv2d(mid_channels, mid_channels, 3, padding=1)), lrelu()]
-            layers += [msra_init(HRGridConvTranspose2d(mid_channels, mid_channels, upsample_kernel, 2)), lrelu()]
+            up_feat = HRGridConvTranspose2d(mid_channels, mid_channels, upsample_kernel, 2)
+            layers += [msra_init(up_feat), lrelu()]
             self.features.append(nn.Sequential(*layers))
             self.residuals.append(msra_init(nn.Conv2d(mid_channels, out_channels, 3, padding=1)))
             up = HRGridConvTranspose2d(out_channels, out_channels, 4, 2, bias=False)
@@ -115,6 +116,7 @@ class LapSRNModel(SRModel):
             return super().compute_loss(outputs, gt, data_samples)
         losses = {}
         for i, out in enumerate(outputs['levels']):
-            target = gt if out.shape[-2:] == gt.shape[-2:] else imresize_torch(gt, output_shape=tuple(out.shape[-2:]))
+            hw = tuple(out.shape[-2:])
+            target = gt if hw == tuple(gt.shape[-2:]) else imresize_torch(gt, output_shape=hw)
             losses[f'loss_x{2 ** (i + 1)}'] = self.pixel_loss(out, target)
         return losses

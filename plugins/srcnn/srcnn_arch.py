@@ -50,7 +50,8 @@ class SRCNN(nn.Module):
             if v not in PADDINGS:
                 raise ConfigError(f'SRCNN: {k} must be one of {PADDINGS}, got {v!r}')
         if len(kernel_sizes) != 3 or any(int(f) < 1 or int(f) % 2 == 0 for f in kernel_sizes):
-            raise ConfigError(f'SRCNN: kernel_sizes must be three odd sizes (f1, f2, f3), got {kernel_sizes!r}')
+            raise ConfigError(f'SRCNN: kernel_sizes must be three odd sizes (f1, f2, f3), '
+                              f'got {kernel_sizes!r}')
         self.scale = scale
         self.train_padding, self.test_padding = train_padding, test_padding
         f1, f2, f3 = (int(f) for f in kernel_sizes)

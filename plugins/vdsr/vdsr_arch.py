@@ -29,8 +29,8 @@ class VDSR(nn.Module):
         residual: add the input to the output (residual learning; the paper's model).
     """
 
-    def __init__(self, in_channels: int = 1, out_channels: int = 1, mid_channels: int = 64, num_layers: int = 20,
-                 residual: bool = True):
+    def __init__(self, in_channels: int = 1, out_channels: int = 1, mid_channels: int = 64,
+                 num_layers: int = 20, residual: bool = True):
         super().__init__()
         if num_layers < 2:
             raise ConfigError(f'VDSR: num_layers must be at least 2, got {num_layers!r}')

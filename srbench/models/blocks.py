@@ -55,23 +55,28 @@ class HRGridConvTranspose2d(nn.ConvTranspose2d):
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int, stride: int, bias: bool = True,
                  edge: str = 'zeros'):
-        if not isinstance(kernel_size, int) or not isinstance(stride, int) or stride < 1 or kernel_size < stride:
+        ok = isinstance(kernel_size, int) and isinstance(stride, int) and 1 <= stride <= kernel_size
+        if not ok:
             raise ConfigError(f'HRGridConvTranspose2d: need integers kernel_size >= stride >= 1, got '
                               f'kernel_size={kernel_size!r}, stride={stride!r}')
         if edge not in ('zeros', 'replicate'):
             raise ConfigError(f'HRGridConvTranspose2d: edge must be "zeros" or "replicate", got {edge!r}')
         super().__init__(in_channels, out_channels, kernel_size, stride=stride, padding=0, bias=bias)
         self.edge = edge
-        self.c0 = (kernel_size - stride) // 2
-        self.margin = math.ceil((kernel_size - 1) / stride) if edge == 'replicate' else 0
+        self.c0 = c0 = (kernel_size - stride) // 2
+        # edge padding so that every output pixel gets all its taps: the first output needs inputs down to
+        # -ceil((K - r - c0) / r), the last up to h - 1 + 1 + floor((c0 - 1) / r)
+        rep = edge == 'replicate'
+        self.pad_before = max(0, math.ceil((kernel_size - stride - c0) / stride)) if rep else 0
+        self.pad_after = max(0, 1 + (c0 - 1) // stride) if rep else 0
 
     def forward(self, x: torch.Tensor, output_size=None) -> torch.Tensor:  # noqa: ARG002 (nn API)
-        r, m = self.stride[0], self.margin
+        r, a, b = self.stride[0], self.pad_before, self.pad_after
         h, w = x.shape[-2:]
-        if m:
-            x = F.pad(x, (m, m, m, m), mode='replicate')
+        if a or b:
+            x = F.pad(x, (a, b, a, b), mode='replicate')
         y = F.conv_transpose2d(x, self.weight, self.bias, stride=r)
-        c = m * r + self.c0
+        c = a * r + self.c0
         return y[..., c:c + r * h, c:c + r * w]
 
     def extra_repr(self) -> str:

@@ -21,7 +21,8 @@ class CharbonnierLoss(nn.Module):
     def __init__(self, eps: float = 1e-3, reduction: str = 'mean'):
         super().__init__()
         if reduction not in ('mean', 'sum', 'batchmean'):
-            raise ValueError(f'CharbonnierLoss: reduction must be "mean", "sum" or "batchmean", got {reduction!r}')
+            raise ValueError(f'CharbonnierLoss: reduction must be "mean", "sum" or "batchmean", '
+                             f'got {reduction!r}')
         self.eps, self.reduction = eps, reduction
 
     def forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
