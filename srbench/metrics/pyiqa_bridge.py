@@ -75,7 +75,8 @@ def _download_guard():
         try:
             return orig_hub(url, dst, *args, **kwargs)
         except Exception as e:  # noqa: BLE001 -- no network, HTTP error...
-            raise _MissingWeights(url, dst, f'download failed: {type(e).__name__}: {e}') from None
+            msg = ' '.join(str(e).split())[:200]
+            raise _MissingWeights(url, dst, f'download failed: {type(e).__name__}: {msg}') from None
 
     patches.append((hub, 'download_url_to_file', orig_hub))
     try:
@@ -83,7 +84,7 @@ def _download_guard():
         if hasattr(du, 'download_url_to_file'):
             patches.append((du, 'download_url_to_file', du.download_url_to_file))
     except ImportError:   # pragma: no cover -- other pyiqa layouts
-        du = None
+        pass
     try:   # the Hub's cache download (a private function; skipped if huggingface_hub changes it)
         import huggingface_hub.file_download as hfd
         orig_hf = hfd._hf_hub_download_to_cache_dir
