@@ -11,7 +11,7 @@
 _base_ = ['./espcn_x3.py']
 from srbench.data.benchmarks import test_loaders
 
-max_iters = 100_000
+max_iters = 150_000
 train_dataloader = dict(batch_size=16, num_workers=0, persistent_workers=False)
 optim_wrapper = dict(_delete_=True, type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-3),
                      paramwise_cfg=dict(custom_keys={'generator.conv3': dict(lr_mult=0.1)}))

@@ -12,7 +12,7 @@
 _base_ = ['./fsrcnn_x3.py']
 from srbench.data.benchmarks import test_loaders
 
-max_iters = 20_000
+max_iters = 40_000
 train_dataloader = dict(batch_size=128, num_workers=0, persistent_workers=False)
 optim_wrapper = dict(_delete_=True, type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-3),
                      paramwise_cfg=dict(custom_keys={'generator.deconv': dict(lr_mult=0.1)}))

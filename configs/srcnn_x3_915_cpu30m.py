@@ -13,7 +13,7 @@
 _base_ = ['./srcnn_x3_915.py']
 from srbench.data.benchmarks import test_loaders
 
-max_iters = 12_000
+max_iters = 15_000
 train_dataloader = dict(batch_size=128, num_workers=0, persistent_workers=False)
 optim_wrapper = dict(_delete_=True, type='OptimWrapper', optimizer=dict(type='Adam', lr=3e-3),
                      paramwise_cfg=dict(custom_keys={'generator.conv3': dict(lr_mult=0.1)}))

@@ -30,5 +30,5 @@ default_hooks = dict(checkpoint=dict(interval=1245))
 val_dataloader = test_loader('Set5', 3)
 val_evaluator = [dict(type='PSNR')]
 test_dataloader = test_loaders(['Set5', 'Set14', 'BSD100', 'Urban100'], [2, 3, 4])
-test_evaluator = [dict(type='PSNR')]
+test_evaluator = [dict(type='PSNR'), dict(type='SSIM')]
 test_cfg = dict(type='MultiTestLoop', skip_missing=True)

@@ -158,3 +158,19 @@ def test_srcnn_valid_training_then_full_size_test_through_the_tools(t91_few, tmp
     # 30 iterations from the paper's tiny initialisation: far from good, but a real full-size image
     assert 5.0 < r['metrics']['PSNR'] < 40.0
 
+
+
+def test_data_of_the_wrong_kind_for_the_model_is_one_clear_error(t91_few, tmp_path):
+    """SRCNN's HR-sized (bicubic) patches given to FSRCNN, which takes the LR image: the config check
+    passes (both are Y), the dataset refuses with one line naming the flag to change."""
+    from srbench.apis.common import apply_model_meta, load_config
+    from srbench.apis.data_aug import data_aug
+    from srbench.errors import DataError
+    from srbench.registry import DATASETS
+    h5 = tmp_path / 'srcnn_x3.h5'
+    data_aug([t91_few], h5, width=33, height=33, stride=33, upscale_factors=(3,), same_size=True,
+             single_y=True, progress=False, log=lambda *a: None)
+    cfg = load_config(CONFIGS / 'fsrcnn_x3.py', {'train_dataloader.dataset.h5_path': str(h5)})
+    apply_model_meta(cfg)
+    with pytest.raises(DataError, match=r"HR-sized .*input_kind='lr'.*--same_size"):
+        DATASETS.build(cfg.train_dataloader.dataset)
