@@ -22,6 +22,7 @@ train_dataloader = dict(
     dataset=dict(type='H5PatchDataset', h5_path='work_dirs/data/drrn_x234.h5', in_memory=True))
 optim_wrapper = dict(type='LRScaledClipOptimWrapper', theta=0.01, mode='norm',
                      optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=1e-4),
+                     constructor='GroupedOptimWrapperConstructor',
                      paramwise_cfg=dict(bias_lr_mult=0.1))
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=326_800, val_interval=6536)
 param_scheduler = [dict(type='StepLR', by_epoch=False, step_size=65_360, gamma=0.5)]

@@ -21,6 +21,7 @@ train_dataloader = dict(
     batch_size=16,
     dataset=dict(type='H5PatchDataset', h5_path='work_dirs/data/espcn_x3.h5', scale=scale, in_memory=True))
 optim_wrapper = dict(type='OptimWrapper', optimizer=dict(type='SGD', lr=0.01, momentum=0.9),
+                     constructor='GroupedOptimWrapperConstructor',
                      paramwise_cfg=dict(custom_keys={'generator.conv3': dict(lr_mult=0.1)}))
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=1_000_000, val_interval=10_000)
 param_scheduler = [dict(type='ReduceOnPlateauLR', monitor='PSNR', rule='greater', factor=0.1, patience=2,

@@ -14,6 +14,7 @@ from srbench.data.benchmarks import test_loaders
 max_iters = 150_000
 train_dataloader = dict(batch_size=16, num_workers=0, persistent_workers=False)
 optim_wrapper = dict(_delete_=True, type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-3),
+                     constructor='GroupedOptimWrapperConstructor',
                      paramwise_cfg=dict(custom_keys={'generator.conv3': dict(lr_mult=0.1)}))
 param_scheduler = [dict(type='MultiStepLR', by_epoch=False, milestones=[int(max_iters * 0.8)], gamma=0.1)]
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=max_iters // 10)

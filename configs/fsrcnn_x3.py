@@ -24,6 +24,7 @@ train_dataloader = dict(
     dataset=dict(type='H5PatchDataset', h5_path='work_dirs/data/fsrcnn_x3.h5', scale=scale))
 optim_wrapper = dict(
     type='OptimWrapper', optimizer=dict(type='SGD', lr=1e-3, momentum=0.9),
+    constructor='GroupedOptimWrapperConstructor',
     paramwise_cfg=dict(bias_lr_mult=0.1, custom_keys={'generator.deconv': dict(lr_mult=0.1)}))
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=1_000_000, val_interval=20_000)
 default_hooks = dict(checkpoint=dict(interval=20_000))

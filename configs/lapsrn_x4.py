@@ -20,6 +20,7 @@ train_dataloader = dict(
     dataset=dict(type='H5PatchDataset', h5_path='work_dirs/data/lapsrn_x4.h5', scale=scale, in_memory=True))
 optim_wrapper = dict(type='OptimWrapper',
                      optimizer=dict(type='SGD', lr=1e-5, momentum=0.9, weight_decay=1e-4),
+                     constructor='GroupedOptimWrapperConstructor',
                      paramwise_cfg=dict(bias_lr_mult=0.1))
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=200_000, val_interval=5000)
 param_scheduler = [dict(type='StepLR', by_epoch=False, step_size=50_000, gamma=0.5)]

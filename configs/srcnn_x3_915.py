@@ -24,6 +24,7 @@ train_dataloader = dict(
     dataset=dict(type='H5PatchDataset', h5_path='work_dirs/data/srcnn_x3.h5', scale=scale, in_memory=True))
 optim_wrapper = dict(
     type='OptimWrapper', optimizer=dict(type='SGD', lr=1e-4, momentum=0.9),
+    constructor='GroupedOptimWrapperConstructor',
     paramwise_cfg=dict(bias_lr_mult=0.1, custom_keys={'generator.conv3': dict(lr_mult=0.1)}))
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=6_250_000, val_interval=50_000)
 default_hooks = dict(checkpoint=dict(interval=50_000))

@@ -293,3 +293,33 @@ def test_lr_scaled_gradient_clipping(mode):
     with pytest.raises(ConfigError, match='theta'):
         OPTIM_WRAPPERS.build(dict(type='LRScaledClipOptimWrapper', theta=0,
                                   optimizer=torch.optim.SGD([p], lr=0.1)))
+
+
+def test_grouped_constructor_merges_equal_groups_and_keeps_the_rates():
+    from mmengine.optim import DefaultOptimWrapperConstructor
+
+    from srbench.engine.optim import GroupedOptimWrapperConstructor
+    net = SRModel(generator=dict(type='FSRCNN', scale=3))
+    cfg = dict(optimizer=dict(type='SGD', lr=1e-3, momentum=0.9))
+    pw = dict(bias_lr_mult=0.1, custom_keys={'generator.deconv': dict(lr_mult=0.1)})
+    grouped = GroupedOptimWrapperConstructor(cfg, pw)(net).optimizer
+    default = DefaultOptimWrapperConstructor(cfg, pw)(net).optimizer
+    assert len(default.param_groups) == len(list(net.parameters())) == 23
+    # lr 1e-3: weights and PReLU slopes; 1e-4: biases; 1e-4 with MMEngine's lr_mult tag: the deconvolution
+    assert len(grouped.param_groups) == 3
+    lr_of = {id(p): g['lr'] for g in grouped.param_groups for p in g['params']}
+    for g in default.param_groups:
+        (p,) = g['params']
+        assert lr_of[id(p)] == pytest.approx(g['lr'])
+    assert all(type(g) is dict for g in grouped.param_groups)
+
+
+def test_sr_data_preprocessor_equals_mmengine_default():
+    from mmengine.model import BaseDataPreprocessor
+    model, info = build('ESPCN', 3)
+    inp, ds = batch(info, 3)
+    data = dict(inputs=inp, data_samples=ds)
+    a, b = model.data_preprocessor(data, True), BaseDataPreprocessor()(data, True)
+    assert torch.equal(a['inputs'], b['inputs']) and torch.equal(a['data_samples']['gt'], b['data_samples']['gt'])
+    assert a['data_samples']['metainfo'] == b['data_samples']['metainfo']
+    assert model.data_preprocessor([inp]) == [inp]          # any other layout: MMEngine's behaviour
