@@ -7,8 +7,8 @@
 #       --input ../shared/datasets/T91/HR --single_y --use_h5py --output work_dirs/data/lapsrn_x4.h5
 # Training (paper Sec. 3.2 and 4.1, the authors' MatConvNet code): Charbonnier loss (eps = 1e-3) on every
 # level against the HR bicubic-downscaled to the level's size, summed over the pixels of a sample
-# (MatConvNet's scale); batch 64; SGD with momentum 0.9 and weight decay 1e-4; learning rate 1e-5 halved every 50 epochs
-# (an epoch = 1,000 iterations here), stopped at 1e-6 (200 epochs); biases at 0.1x.
+# (MatConvNet's scale); batch 64; SGD with momentum 0.9 and weight decay 1e-4; learning rate 1e-5 halved every
+# 50 epochs (an epoch = 1,000 iterations here), stopped at 1e-6 (200 epochs); biases at 0.1x.
 _base_ = ['./_base_/default_runtime.py', './_base_/datasets/sr_train_loader.py']
 from srbench.data.benchmarks import test_loader, test_loaders
 

@@ -320,6 +320,7 @@ def test_sr_data_preprocessor_equals_mmengine_default():
     inp, ds = batch(info, 3)
     data = dict(inputs=inp, data_samples=ds)
     a, b = model.data_preprocessor(data, True), BaseDataPreprocessor()(data, True)
-    assert torch.equal(a['inputs'], b['inputs']) and torch.equal(a['data_samples']['gt'], b['data_samples']['gt'])
+    assert torch.equal(a['inputs'], b['inputs'])
+    assert torch.equal(a['data_samples']['gt'], b['data_samples']['gt'])
     assert a['data_samples']['metainfo'] == b['data_samples']['metainfo']
     assert model.data_preprocessor([inp]) == [inp]          # any other layout: MMEngine's behaviour

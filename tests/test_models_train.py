@@ -34,7 +34,7 @@ def test_config_builds_and_validates(name):
     from srbench.models import count_weights
     from srbench.registry import MODELS
     cfg = load_config(CONFIGS / name)
-    validate_config(cfg)                                  # every type exists; datasets get input_kind/channels
+    validate_config(cfg)                       # every type exists; datasets get input_kind/channels
     gname, info, plugin = model_info_of(cfg)
     assert plugin is not None and plugin.name == name.split('_')[0]
     ds = cfg.train_dataloader.dataset
@@ -48,13 +48,15 @@ def test_config_builds_and_validates(name):
 
 # config, data_aug options of the config's recipe (few images), smaller generator for the heavy models
 RECIPES = {
-    'srcnn': ('srcnn_x3_915.py', dict(width=33, height=33, stride=14, upscale_factors=(3,), same_size=True), {}),
+    'srcnn': ('srcnn_x3_915.py', dict(width=33, height=33, stride=14, upscale_factors=(3,), same_size=True),
+              {}),
     'fsrcnn': ('fsrcnn_x3.py', dict(width=21, height=21, stride=9, upscale_factors=(3,),
                                     rotations=(0, 90)), {}),
     'espcn': ('espcn_x3.py', dict(width=51, height=51, stride=21, upscale_factors=(3,)), {}),
     'vdsr': ('vdsr_x234.py', dict(width=41, height=41, stride=41, upscale_factors=(2, 3, 4), same_size=True,
                                   scales=(1.0, 0.7)), dict(num_layers=8)),
-    'drcn': ('drcn_x2.py', dict(width=41, height=41, stride=21, upscale_factors=(2,), upsampling=('bicubic',)),
+    'drcn': ('drcn_x2.py', dict(width=41, height=41, stride=21, upscale_factors=(2,),
+                                upsampling=('bicubic',)),
              dict(mid_channels=32, num_recursions=4)),
     'drrn': ('drrn_x234.py', dict(width=31, height=31, stride=28, upscale_factors=(2, 3, 4),
                                   upsampling=('bicubic',)), dict(mid_channels=32, num_units=4)),
@@ -139,7 +141,8 @@ def test_srcnn_valid_training_then_full_size_test_through_the_tools(t91_few, tmp
             f'val_dataloader.dataset.hr_dir={hr_dir}',
             'train_cfg.max_iters=30', 'train_cfg.val_interval=30', 'default_hooks.checkpoint.interval=30',
             'default_hooks.logger.interval=10']
-    p = run_tool([TOOLS / 'train.py', CONFIGS / 'srcnn_x3_915_cpu30m.py', '--work-dir', wd, '--cfg-options', *opts],
+    p = run_tool([TOOLS / 'train.py', CONFIGS / 'srcnn_x3_915_cpu30m.py', '--work-dir', wd,
+                  '--cfg-options', *opts],
                  env=tool_env(OMP_NUM_THREADS=1))
     assert p.returncode == 0, p.stderr[-3000:]
     ckpt = wd / 'iter_30.pth'
@@ -174,3 +177,34 @@ def test_data_of_the_wrong_kind_for_the_model_is_one_clear_error(t91_few, tmp_pa
     apply_model_meta(cfg)
     with pytest.raises(DataError, match=r"HR-sized .*input_kind='lr'.*--same_size"):
         DATASETS.build(cfg.train_dataloader.dataset)
+
+
+# paper configs through srbench's train API (Runner, hooks, optim wrapper, scheduler, validation), shrunk
+RUNS = {
+    'vdsr_x234.py': (RECIPES['vdsr'][1], ['model.generator.num_layers=4', 'model.generator.mid_channels=8']),
+    'drcn_x2.py': (RECIPES['drcn'][1], ['model.generator.mid_channels=8',
+                                        'model.generator.num_recursions=2']),
+    'lapsrn_x4.py': (RECIPES['lapsrn'][1], ['model.generator.mid_channels=8', 'model.generator.depth=1']),
+    'fsrcnn_x3.py': (RECIPES['fsrcnn'][1], []),
+    'espcn_x3.py': (RECIPES['espcn'][1], []),
+}
+
+
+@pytest.mark.parametrize('name', list(RUNS))
+def test_paper_config_trains_and_validates_through_the_runner(name, t91_few, set5, tmp_path):
+    from srbench.apis.data_aug import data_aug
+    from srbench.apis.train import train
+    recipe, opts = RUNS[name]
+    h5 = tmp_path / 'patches.h5'
+    data_aug([t91_few], h5, single_y=True, progress=False, log=lambda *a: None, **recipe)
+    opts = {k: v for k, v in (o.split('=') for o in opts)}
+    opts = {k: int(v) for k, v in opts.items()}
+    opts.update({'train_dataloader.dataset.h5_path': str(h5), 'train_dataloader.batch_size': 4,
+                 'train_dataloader.num_workers': 0, 'train_dataloader.persistent_workers': False,
+                 'train_cfg.max_iters': 3, 'train_cfg.val_interval': 3,
+                 'default_hooks.checkpoint.interval': 3,
+                 'val_dataloader.dataset.hr_dir': str(set5[1])})
+    runner = train(CONFIGS / name, work_dir=str(tmp_path / 'wd'), cfg_options=opts)
+    assert runner.iter == 3 and (tmp_path / 'wd' / 'iter_3.pth').is_file()
+    psnr = runner.message_hub.get_scalar('val/PSNR').current()
+    assert 0 < psnr < 60

@@ -74,8 +74,8 @@ class GroupedOptimWrapperConstructor(DefaultOptimWrapperConstructor):
 
     Same optimisation, fewer and lighter groups: per-parameter ``ConfigDict`` groups cost a light model
     10-20 % of its step time (the optimizer loops over groups and reads every setting through
-    ``ConfigDict.__getitem__``). Use it with ``optim_wrapper=dict(constructor='GroupedOptimWrapperConstructor',
-    paramwise_cfg=...)``.
+    ``ConfigDict.__getitem__``). Use it with
+    ``optim_wrapper=dict(constructor='GroupedOptimWrapperConstructor', paramwise_cfg=...)``.
     """
 
     def add_params(self, params, module, prefix: str = '', is_dcn_module=None) -> None:

@@ -44,7 +44,8 @@ class SRDataPreprocessor(BaseDataPreprocessor):
             return super().forward(data, training)
         out = dict(data, inputs=self.cast_data(data['inputs']))
         if samples is not None:
-            out['data_samples'] = {k: (v if k == 'metainfo' else self.cast_data(v)) for k, v in samples.items()}
+            out['data_samples'] = {k: (v if k == 'metainfo' else self.cast_data(v))
+                                   for k, v in samples.items()}
         return out
 
 
