@@ -3,7 +3,7 @@
 # step decay instead of SGD with a plateau schedule. Data as espcn_x3.py:
 #   python tools/data_aug.py --number 91 --width 51 --height 51 --stride 42 -uf 3 \
 #       --input ../shared/datasets/T91/HR --single_y --use_h5py --output work_dirs/data/espcn_x3.h5
-# Train / test (see docs/models.md):
+# Train / test (see README.md, "The 30-minute CPU trainings"):
 #   python tools/train.py configs/espcn_x3_cpu30m.py
 #   python tools/test.py configs/espcn_x3_cpu30m.py --ckpt work_dirs/espcn_x3_cpu30m/iter_<N>.pth
 # max_iters is ~30 minutes at the speed measured on the 2-core machine; TrainTimeLimitHook stops at 30

@@ -4,7 +4,7 @@
 #   python tools/data_aug.py --number 91 --width 21 --height 21 --stride 3 -uf 3 --rotations 0 90 180 270 \
 #       --scales 1.0 0.9 0.8 0.7 0.6 --input ../shared/datasets/T91/HR --single_y --use_h5py \
 #       --output work_dirs/data/fsrcnn_x3.h5
-# Train / test (see docs/models.md):
+# Train / test (see README.md, "The 30-minute CPU trainings"):
 #   python tools/train.py configs/fsrcnn_x3_cpu30m.py
 #   python tools/test.py configs/fsrcnn_x3_cpu30m.py --ckpt work_dirs/fsrcnn_x3_cpu30m/iter_<N>.pth
 # max_iters is ~30 minutes at the speed measured on the 2-core machine; TrainTimeLimitHook stops at 30

@@ -5,7 +5,7 @@
 #   python tools/data_aug.py --number 91 --upsampling bicubic --width 33 --height 33 --stride 14 -uf 3 \
 #       --input ../shared/datasets/T91/HR --single_y --use_h5py --same_size \
 #       --output work_dirs/data/srcnn_x3.h5
-# Train / test (see docs/models.md):
+# Train / test (see README.md, "The 30-minute CPU trainings"):
 #   python tools/train.py configs/srcnn_x3_915_cpu30m.py
 #   python tools/test.py configs/srcnn_x3_915_cpu30m.py --ckpt work_dirs/srcnn_x3_915_cpu30m/iter_<N>.pth
 # max_iters is ~30 minutes at the speed measured on the 2-core machine; TrainTimeLimitHook stops at 30 minutes

@@ -3,7 +3,7 @@ table (PSNR within 0.01 dB, SSIM within 0.0005, IFC within 2 %), through tools/t
 (srbench.apis.test with configs/bicubic_x234.py), and the leaderboard prints it as ours/seed.
 
 Urban100: x4 against the seed; x2 and x3 against the literature (the seed's 26.66 / 24.64 are not
-Bicubic on the standard Urban100, see docs/evaluation.md), skipped until the set is present."""
+Bicubic on the standard Urban100, see README.md, "The Bicubic table, reproduced"), skipped until the set is present."""
 import json
 from pathlib import Path
 
