@@ -78,7 +78,8 @@ def run_demo(work_dir='work_dirs/demo', minutes=None, iters=None) -> dict:
     print(f'srbench demo: trained {done} iterations in {t_train:.0f} s; testing on {len(TEST_PHOTOS)} held-out '
           'photos', flush=True)
     espcn = test(cfg, ckpt=ckpt, work_dir=work_dir, out=os.path.join(work_dir, 'results_espcn.json'))
-    bic_cfg = load_config(cfg, {'model.generator': dict(type='Bicubic', _delete_=True)})
+    # BicubicY: the same interpolation declared for Y data, so it sees exactly ESPCN's LR images
+    bic_cfg = load_config(cfg, {'model.generator': dict(type='BicubicY', _delete_=True)})
     bicubic = test(bic_cfg, work_dir=work_dir, out=os.path.join(work_dir, 'results_bicubic.json'))
 
     keys = [m['type'] for m in metrics]
@@ -92,7 +93,11 @@ def run_demo(work_dir='work_dirs/demo', minutes=None, iters=None) -> dict:
     headers = ['image'] + [f'Bicubic {k}' for k in keys] + [f'ESPCN {k}' for k in keys]
     gain = re['metrics']['PSNR'] - rb['metrics']['PSNR']
     print()
-    print(f'x3 super-resolution of held-out scikit-image photos (Y channel, MATLAB protocol, border {3})')
+    lr_prot = re['protocol']['data'].get('lr_protocol', '?')
+    if lr_prot != rb['protocol']['data'].get('lr_protocol'):
+        raise DataError('demo: ESPCN and Bicubic were tested on different LR images; the comparison would be wrong')
+    print(f'x3 super-resolution of held-out scikit-image photos (Y channel, MATLAB protocol, border 3, '
+          f'LR protocol {lr_prot})')
     print(tabulate(rows, headers=headers, tablefmt='github', disable_numparse=True))
     print(f'\nESPCN - Bicubic: {gain:+.2f} dB PSNR after {done} iterations ({t_train:.0f} s of training, '
           f'{time.time() - t0:.0f} s in all). Results: {espcn["out"]}, {bicubic["out"]}')
