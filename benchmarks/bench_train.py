@@ -9,10 +9,13 @@ loading, no hooks). Both are fed the same fixed batch from memory, so the ratio 
 harness overhead (goal: <= 1.10).
 
     .venv/bin/python benchmarks/bench_train.py [--models srcnn fsrcnn ...|all] [--threads 2] [--seconds 8]
-                                               [--repeats 3] [--batch 16]
+                                               [--repeats 3] [--batch 16] [--history N [--mmengine-history]]
 
 Default models: the light ones (srcnn fsrcnn fsrcnn_s espcn vdsr lapsrn). ``drcn`` and ``drrn`` take
 minutes per iteration at batch 16 on two cores: ask for them explicitly (or ``all``).
+``--history N`` times the harness as it is N iterations into a run: the message hub's logged scalars
+already hold N values (MMEngine 0.10's ``HistoryBuffer.update`` copies the whole history per call; srbench
+installs an amortised O(1) one -- ``--mmengine-history`` puts MMEngine's back, for comparison).
 Timings alternate harness / bare ``--repeats`` times. Printed: the median rates and their ratio, and the
 ratio of the best rates (less sensitive to other load on a shared machine).
 """
@@ -75,6 +78,16 @@ def register_fixed_dataset():
                         metainfo=dict(scale=self.scale, channels=self.channels, input_kind=self.input_kind))
 
 
+def prefill_history(runner, n):
+    """Make the message hub look n iterations old: every train scalar already has n values."""
+    import numpy as np
+    from mmengine.logging import HistoryBuffer
+    hub = runner.message_hub
+    for key in ('train/time', 'train/data_time', 'train/lr', 'train/base_lr', 'train/loss'):
+        hub._log_scalars[key] = HistoryBuffer(np.full(n, 0.5), np.ones(n, dtype=np.int64))
+        hub._resumed_keys[key] = True
+
+
 class StopwatchHook:
     """Times iterations ``warmup`` .. end of training (added to the Runner's hooks)."""
 
@@ -99,7 +112,7 @@ class StopwatchHook:
         return _Stopwatch()
 
 
-def harness_rate(cfg_path, x, y, scale, iters, warmup, work_dir):
+def harness_rate(cfg_path, x, y, scale, iters, warmup, work_dir, history=0):
     """Iterations/s through srbench.apis.train's runner."""
     from srbench.apis.common import load_config
     from srbench.apis.train import build_runner, prepare_train_cfg
@@ -120,6 +133,8 @@ def harness_rate(cfg_path, x, y, scale, iters, warmup, work_dir):
     runner = build_runner(cfg)
     watch = StopwatchHook(warmup)
     runner.register_hook(watch)
+    if history:
+        prefill_history(runner, history)
     runner.train()
     return watch.n / (watch.t1 - watch.t0), runner
 
@@ -146,15 +161,25 @@ def main():
     ap.add_argument('--batch', type=int, default=16)
     ap.add_argument('--seconds', type=float, default=8.0, help='about this long per timing')
     ap.add_argument('--repeats', type=int, default=3)
+    ap.add_argument('--history', type=int, default=0, help='time the harness as if N iterations into a run')
+    ap.add_argument('--mmengine-history', action='store_true',
+                    help="use MMEngine's own HistoryBuffer.update (np.append) instead of srbench's")
     a = ap.parse_args()
     names = list(MODELS) if a.models == ['all'] else a.models
     bad = [n for n in names if n not in MODELS]
     if bad:
         sys.exit(f'unknown model(s) {bad}; known: {", ".join(MODELS)}')
     torch.set_num_threads(a.threads)
+    import srbench.engine  # noqa: F401  (installs srbench's HistoryBuffer.update)
+    if a.mmengine_history:
+        from mmengine.logging import HistoryBuffer
+
+        from srbench.engine.history import mmengine_update
+        HistoryBuffer.update = mmengine_update
     register_fixed_dataset()
     print(f'torch {torch.__version__}, {a.threads} thread(s), batch {a.batch}; '
-          f'medians of {a.repeats} alternated runs')
+          f'medians of {a.repeats} alternated runs; logged history {a.history} '
+          f'({"MMEngine" if a.mmengine_history else "srbench"} HistoryBuffer.update)')
     print(f'{"model":10} {"harness it/s":>13} {"bare it/s":>10} {"overhead":>9} {"best/best":>13}')
     with tempfile.TemporaryDirectory() as tmp:
         for name in names:
@@ -163,11 +188,11 @@ def main():
             scale = hrsz // insz if hrsz != insz else 3
             x, y = fixed_batch(insz, hrsz, a.batch, scale)
             # calibrate the number of iterations per timing on a short harness run
-            rate, runner = harness_rate(cfg_path, x, y, scale, 2, 1, f'{tmp}/{name}_cal')
+            rate, runner = harness_rate(cfg_path, x, y, scale, 2, 1, f'{tmp}/{name}_cal', a.history)
             iters = max(3, int(rate * a.seconds))
             hs, bs = [], []
             for _ in range(a.repeats):
-                h, runner = harness_rate(cfg_path, x, y, scale, iters, 2, f'{tmp}/{name}')
+                h, runner = harness_rate(cfg_path, x, y, scale, iters, 2, f'{tmp}/{name}', a.history)
                 model = copy.deepcopy(runner.model)
                 opt = type(runner.optim_wrapper.optimizer)(model.parameters(),
                                                            **runner.optim_wrapper.optimizer.defaults)
