@@ -92,3 +92,14 @@ def test_find_latest_checkpoint_survives_a_stale_pointer(tmp_path):
     assert ck.find_latest_checkpoint(tmp_path) == str(tmp_path / 'iter_10.pth')
     (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'iter_5.pth'))
     assert ck.find_latest_checkpoint(tmp_path) == str(tmp_path / 'iter_5.pth')
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason='needs a CUDA device (run benchmarks/gpu_session.sh)')
+def test_checkpoint_loads_onto_a_gpu(tmp_path):
+    # a resume on a GPU maps every tensor to the GPU, the encoded HistoryBuffer and arrays too
+    f = tmp_path / 'iter_10.pth'
+    ck.save_checkpoint(mmengine_like_checkpoint(), str(f))
+    back = ck.load_checkpoint_file(f, map_location='cuda')
+    assert back['state_dict']['w'].is_cuda
+    assert list(back['message_hub']['log_scalars']['train/loss'].data[0]) == [0.5, 0.25, 0.125]
+    assert back['message_hub']['runtime_info']['arr'].tolist() == [0, 1, 2]

@@ -61,9 +61,10 @@ def _decode(obj):
     if isinstance(obj, dict):
         tag = obj.get(_TAG)
         if tag == 'HistoryBuffer':
-            return HistoryBuffer(obj['log'].numpy().tolist(), obj['count'].numpy().tolist(), obj['max_length'])
+            # tolist() / cpu(): a resume on a GPU maps every tensor of the checkpoint to the GPU
+            return HistoryBuffer(obj['log'].tolist(), obj['count'].tolist(), obj['max_length'])
         if tag == 'ndarray':
-            return obj['data'].numpy()
+            return obj['data'].cpu().numpy()
         if tag == 'Counter':
             return collections.Counter({_decode(k): v for k, v in obj['items']})
         return type(obj)((k, _decode(v)) for k, v in obj.items())
