@@ -59,6 +59,7 @@ def test_resume_after_kill_gives_identical_weights(tmp_path, photos, uninterrupt
     p = run_tool([TOOLS / 'train.py', resume_cfg, '--work-dir', wd, '-r'])
     assert p.returncode == 0, p.stderr[-3000:]
     assert f'resumed epoch: 0, iter: {N // 2}' in (p.stdout + p.stderr)
+    assert "replaying" in (p.stdout + p.stderr)   # random crops: the loader is replayed, not skipped
     a, b = weights(full_wd / f'iter_{N}.pth'), weights(wd / f'iter_{N}.pth')
     assert a.keys() == b.keys()
     for k in a:

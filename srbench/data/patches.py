@@ -43,6 +43,10 @@ def scale_from_name(name: str):
 class PatchDatasetBase(SRDatasetBase):
     """Per-patch scales, the input-kind check and the sample layout shared by the patch datasets."""
 
+    #: a sample depends on its index alone (no random transforms): a resumed training run skips the
+    #: sampler's indices instead of reloading the batches already trained on (srbench.engine.train_loop)
+    index_determined_samples = True
+
     def _resolve_scales(self, where: str, n: int, same_size: bool, stored=None):
         """Check the input kind and settle the per-patch scales (``stored``: array of n scales or None).
         Sets ``self._index`` (the stored items this dataset serves) and ``self._scales``."""

@@ -71,7 +71,20 @@ class ScaleBatchSampler(BatchSampler):
             raise ConfigError(f'ScaleBatchSampler: {type(ds).__name__} gives {len(self.scales)} scales for '
                               f'{len(ds)} samples')
 
+    def skip_next(self, n_batches: int) -> None:
+        """Make the next iteration start n_batches further on (their indices are drawn and dropped, no data
+        is loaded): how a resumed run reaches the data order of an unbroken one."""
+        self._skip = int(n_batches)
+
     def __iter__(self):
+        skip, self._skip = getattr(self, '_skip', 0), 0
+        for batch in self._batches():
+            if skip:
+                skip -= 1
+                continue
+            yield batch
+
+    def _batches(self):
         buckets: dict = {}
         for idx in self.sampler:
             b = buckets.setdefault(int(self.scales[idx]), [])

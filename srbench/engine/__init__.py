@@ -5,3 +5,4 @@ from .dist import setup_distributed  # noqa: F401
 from .hooks import TrainTimeLimitHook  # noqa: F401
 from .loops import MultiTestLoop  # noqa: F401
 from .optim import CPUAmpOptimWrapper  # noqa: F401
+from .train_loop import IterBasedTrainLoop  # noqa: F401
