@@ -50,3 +50,14 @@ def shared_datasets():
     if not (root / 'Set5' / 'HR').is_dir():
         pytest.skip(f'benchmark data sets not found at {root} (set SRBENCH_DATA_ROOT)')
     return root
+
+
+@pytest.fixture(scope='module')
+def one_thread():
+    """One intra-op thread for a module (``pytestmark = pytest.mark.usefixtures('one_thread')``): on a shared
+    CPU, OpenMP threads that spin-wait for busy cores slow tiny workloads down by an order of magnitude."""
+    import torch
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)

@@ -13,14 +13,7 @@ from srbench.plugins import find_model
 from srbench.registry import MODELS
 
 
-@pytest.fixture(autouse=True, scope='module')
-def one_thread():
-    """One intra-op thread: on a shared CPU, OpenMP threads that spin-wait for busy cores slow tiny
-    workloads down by an order of magnitude."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures('one_thread')
 
 # (generator config, weights the paper/issue table gives, biases excluded)
 PAPER_COUNTS = [

@@ -19,14 +19,7 @@ MINE = sorted(p.name for p in CONFIGS.glob('*.py')
 
 
 
-@pytest.fixture(autouse=True, scope='module')
-def one_thread():
-    """One intra-op thread: on a shared CPU, OpenMP threads that spin-wait for busy cores slow tiny
-    workloads down by an order of magnitude."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures('one_thread')
 
 @pytest.mark.parametrize('name', MINE)
 def test_config_builds_and_validates(name):

@@ -52,6 +52,13 @@ def _scale_of(results, scale, owner):
     return int(s)
 
 
+def _dihedral_all(results: dict, flip: int = 0, rotation: int = 0) -> None:
+    """Flip / rotate ``gt`` and ``inputs`` (those present) together, in place."""
+    for k in KEYS:
+        if k in results:
+            results[k] = dihedral(results[k], flip=flip, rotation=rotation)
+
+
 @TRANSFORMS.register_module()
 class ModCrop(_Transform):
     """Crop ``keys`` bottom/right to a multiple of the scale (MATLAB ``modcrop``)."""
@@ -95,10 +102,7 @@ class PairedFlip(_Transform):
 
     def transform(self, results):
         if np.random.random() < self.prob:
-            code = 1 if self.direction == 'horizontal' else 2
-            for k in KEYS:
-                if k in results:
-                    results[k] = dihedral(results[k], flip=code)
+            _dihedral_all(results, flip=1 if self.direction == 'horizontal' else 2)
         return results
 
 
@@ -113,9 +117,7 @@ class PairedRot90(_Transform):
     def transform(self, results):
         if np.random.random() < self.prob:
             k = self.k if self.k is not None else np.random.randint(1, 4)
-            for key in KEYS:
-                if key in results:
-                    results[key] = dihedral(results[key], rotation=90 * int(k))
+            _dihedral_all(results, rotation=90 * int(k))
         return results
 
 
@@ -127,10 +129,7 @@ class RandomRotation(_Transform):
         self.angles = check_rotations(angles, 'RandomRotation.angles')
 
     def transform(self, results):
-        a = self.angles[np.random.randint(len(self.angles))]
-        for k in KEYS:
-            if k in results:
-                results[k] = dihedral(results[k], rotation=a)
+        _dihedral_all(results, rotation=self.angles[np.random.randint(len(self.angles))])
         return results
 
 
