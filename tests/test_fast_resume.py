@@ -82,3 +82,15 @@ def test_scale_batch_sampler_skip_next_gives_the_rest_of_the_same_stream():
     assert batches(12, 18) == ref[12:]
     assert len({DS.sample_scales[i] for b in ref for i in b[:1]}) == 3      # the batches mix scales
     assert all(len({int(DS.sample_scales[i]) for i in b}) == 1 for b in ref)
+
+
+def test_training_after_validation_is_back_in_train_mode(tmp_path, photos, h5):
+    # the loop calls model.train() only when the mode changed (after validation), not at every iteration
+    cfg = write_cfg(tmp_path, h5, photos[1])
+    cfg.write_text(cfg.read_text() + "custom_imports = dict(imports=['srbench_test_hooks'], allow_failed_imports=False)\n"
+                   "custom_hooks = [dict(type='AssertTrainModeHook')]\n"
+                   "train_cfg = dict(max_iters=6, val_interval=2)\n")
+    p = run_tool([TOOLS / 'train.py', cfg, '--work-dir', tmp_path / 'wd'])
+    out = p.stdout + p.stderr
+    assert p.returncode == 0, out[-3000:]
+    assert out.count('Iter(val)') == 3          # validated after iterations 2, 4 and 6, trained in between

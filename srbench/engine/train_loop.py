@@ -46,7 +46,8 @@ def index_determined(dataset) -> bool:
 @LOOPS.register_module()
 class IterBasedTrainLoop(_MMIterBasedTrainLoop):
     """MMEngine's ``IterBasedTrainLoop`` with a resume that skips sampler indices instead of loading data
-    (see the module docstring). Same arguments, plus ``fast_resume`` (default True)."""
+    (see the module docstring), and ``model.train()`` called when the model is not in training mode (after
+    validation) rather than at every iteration. Same arguments, plus ``fast_resume`` (default True)."""
 
     def __init__(self, runner, dataloader, max_iters: int, val_begin: int = 1, val_interval: int = 1000,
                  dynamic_intervals=None, fast_resume: bool = True) -> None:
@@ -95,8 +96,12 @@ class IterBasedTrainLoop(_MMIterBasedTrainLoop):
                           logger='current', level=logging.WARNING)
                 for _ in range(self._iter):
                     next(self.dataloader_iterator)
+        model = self.runner.model
         while self._iter < self._max_iters and not self.stop_training:
-            self.runner.model.train()
+            # MMEngine calls model.train() at every iteration, a walk over every module (~0.15 ms for FSRCNN,
+            # 3 % of its CPU step); only validation (model.eval()) changes the mode, so switch back only then
+            if not model.training:
+                model.train()
             data_batch = next(self.dataloader_iterator)
             self.run_iter(data_batch)
             self._decide_current_val_interval()

@@ -31,3 +31,14 @@ class RecordWorldHook(Hook):
         backend = dist.get_backend() if dist.is_initialized() else 'none'
         with open(os.path.join(runner.work_dir, f'rank{rank}_of{world}_{backend}'), 'w') as f:
             f.write(str(os.getpid()))
+
+
+@HOOKS.register_module()
+class AssertTrainModeHook(Hook):
+    """Fail the run if a training iteration starts with the model (or any submodule) in eval mode."""
+
+    def before_train_iter(self, runner, batch_idx, data_batch=None):
+        bad = [n for n, m in runner.model.named_modules() if not m.training]
+        if bad:
+            raise RuntimeError(f'iteration {runner.iter + 1} starts in eval mode: {bad[:3]}')
+        runner.message_hub.update_info('train_mode_checked', runner.iter + 1)
