@@ -27,6 +27,12 @@ def run_tool(args, env=None, timeout=600, cwd=REPO) -> subprocess.CompletedProce
                           capture_output=True, text=True, timeout=timeout)
 
 
+def custom_hooks_cfg(*hooks: dict) -> str:
+    """Config lines that import tests/helpers/srbench_test_hooks.py and use ``hooks`` as custom_hooks."""
+    return ("custom_imports = dict(imports=['srbench_test_hooks'], allow_failed_imports=False)\n"
+            f"custom_hooks = {list(hooks)!r}\n")
+
+
 def error_line(proc) -> str:
     """The one ``srbench: error:`` line a failed tool must print (and no traceback)."""
     assert proc.returncode == 2, f'rc={proc.returncode}\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}'

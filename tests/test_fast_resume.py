@@ -5,16 +5,13 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import REPO, TOOLS, run_tool
+from conftest import REPO, TOOLS, run_tool, custom_hooks_cfg
 
 N = 16
 
 
 def write_cfg(tmp, h5, val_dir, kill_at=None, workers=2):
-    extra = ''
-    if kill_at:
-        extra = (f"custom_imports = dict(imports=['srbench_test_hooks'], allow_failed_imports=False)\n"
-                 f"custom_hooks = [dict(type='KillAtIterHook', at={kill_at})]\n")
+    extra = custom_hooks_cfg(dict(type='KillAtIterHook', at=kill_at)) if kill_at else ''
     cfg = tmp / f'espcn_h5{"_kill" if kill_at else ""}.py'
     cfg.write_text(f"""_base_ = [{str(REPO / 'configs' / 'espcn_x3.py')!r}]
 train_dataloader = dict(batch_size=4, num_workers={workers}, persistent_workers={workers > 0},
@@ -87,8 +84,7 @@ def test_scale_batch_sampler_skip_next_gives_the_rest_of_the_same_stream():
 def test_training_after_validation_is_back_in_train_mode(tmp_path, photos, h5):
     # the loop calls model.train() only when the mode changed (after validation), not at every iteration
     cfg = write_cfg(tmp_path, h5, photos[1])
-    cfg.write_text(cfg.read_text() + "custom_imports = dict(imports=['srbench_test_hooks'], allow_failed_imports=False)\n"
-                   "custom_hooks = [dict(type='AssertTrainModeHook')]\n"
+    cfg.write_text(cfg.read_text() + custom_hooks_cfg(dict(type='AssertTrainModeHook')) +
                    "train_cfg = dict(max_iters=6, val_interval=2)\n")
     p = run_tool([TOOLS / 'train.py', cfg, '--work-dir', tmp_path / 'wd'])
     out = p.stdout + p.stderr

@@ -7,16 +7,13 @@ from pathlib import Path
 import pytest
 import torch
 
-from conftest import REPO, TOOLS, run_tool
+from conftest import REPO, TOOLS, run_tool, custom_hooks_cfg
 
 N = 16
 
 
 def write_cfg(tmp: Path, train_dir: str, test_dir: str, kill_at: int | None = None, workers: int = 2) -> Path:
-    extra = ''
-    if kill_at:
-        extra = (f"custom_imports = dict(imports=['srbench_test_hooks'], allow_failed_imports=False)\n"
-                 f"custom_hooks = [dict(type='KillAtIterHook', at={kill_at})]\n")
+    extra = custom_hooks_cfg(dict(type='KillAtIterHook', at=kill_at)) if kill_at else ''
     cfg = tmp / f'espcn_x3_tiny{"_kill" if kill_at else ""}.py'
     cfg.write_text(f"""_base_ = [{str(REPO / 'configs' / 'espcn_x3_demo.py')!r}]
 train_dataloader = dict(batch_size=4, num_workers={workers}, persistent_workers={workers > 0},
