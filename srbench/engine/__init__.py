@@ -1,4 +1,4 @@
-"""MMEngine glue: weights-only/atomic checkpoints, CPU distributed set-up, CPU AMP, test loop."""
+"""MMEngine glue: weights-only/atomic checkpoints, CPU distributed set-up, CPU AMP, train and test loops."""
 from . import checkpoint, history  # noqa: F401  (install the checkpoint loader/saver and fast HistoryBuffer)
 from .checkpoint import find_latest_checkpoint, load_checkpoint_file, load_weights, sha256_file  # noqa: F401
 from .dist import setup_distributed  # noqa: F401

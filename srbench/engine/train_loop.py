@@ -9,7 +9,8 @@ When the training samples depend on their index alone (the patch datasets: H5, L
 random transforms) and the sampler is MMEngine's ``InfiniteSampler``, the data a batch holds is fixed by the
 indices the sampler yields, so skipping the *indices* of k batches gives exactly the order of the replay and
 reads nothing. With random transforms (``RandomCropDataset``, pipelines) the replay also advances the
-random state of the augmentations, so this loop replays as MMEngine does.
+random state of the augmentations, so this loop replays as MMEngine does. A batch sampler that groups
+indices (``ScaleBatchSampler``) skips whole batches itself through its ``skip_next(n)`` method.
 
 Registered as ``IterBasedTrainLoop`` in srbench's scope, so every config with ``default_scope='srbench'``
 uses it; ``fast_resume=False`` turns the fast path off.
@@ -62,10 +63,9 @@ class IterBasedTrainLoop(_MMIterBasedTrainLoop):
         if not self.fast_resume or not isinstance(sampler, InfiniteSampler) or \
                 not index_determined(dl.dataset):
             return False
-        from ..data.samplers import ScaleBatchSampler
         if type(bsampler) is BatchSampler:
             skip_indices, skip_batches = n_batches * bsampler.batch_size, 0
-        elif isinstance(bsampler, ScaleBatchSampler):
+        elif callable(getattr(bsampler, 'skip_next', None)):     # e.g. ScaleBatchSampler
             skip_indices, skip_batches = 0, n_batches
         else:
             return False

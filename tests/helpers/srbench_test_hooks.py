@@ -41,4 +41,3 @@ class AssertTrainModeHook(Hook):
         bad = [n for n, m in runner.model.named_modules() if not m.training]
         if bad:
             raise RuntimeError(f'iteration {runner.iter + 1} starts in eval mode: {bad[:3]}')
-        runner.message_hub.update_info('train_mode_checked', runner.iter + 1)
