@@ -6,6 +6,7 @@ from torch import nn
 
 from srbench.registry import MODELS
 from srbench.transforms.imresize import imresize_np, imresize_torch
+from srbench.utils.uint8 import im2uint8
 
 
 def on_uint8_grid(x, tol: float = 1e-3) -> bool:
@@ -36,11 +37,10 @@ class Bicubic(nn.Module):
         if not as_uint8:
             return imresize_torch(x, float(scale))
         if x.device.type == 'cpu':   # numpy: the same numbers as imresize_torch, several times faster on CPU
-            a = x.detach().numpy().astype(np.float64) * 255.0
-            u = np.clip(np.floor(a + 0.5), 0, 255).astype(np.uint8).transpose(0, 2, 3, 1)
+            u = im2uint8(x.detach().numpy()).transpose(0, 2, 3, 1)
             up = np.stack([imresize_np(im, float(scale)) for im in u]).transpose(0, 3, 1, 2)
             return torch.from_numpy(np.ascontiguousarray(up)).to(x.dtype) / 255.0
-        u = torch.clamp(torch.floor(x.to(torch.float64) * 255.0 + 0.5), 0, 255).to(torch.uint8)
+        u = im2uint8(x.to(torch.float64))
         return imresize_torch(u, float(scale)).to(x.dtype) / 255.0
 
 

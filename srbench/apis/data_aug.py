@@ -45,10 +45,11 @@ import numpy as np
 
 from ..data.common import make_lr, to_channels
 from ..data.io import imread, list_images
-from ..data.writers import WRITERS, quantize
+from ..data.writers import WRITERS
 from ..errors import ConfigError, DataError
 from ..transforms.imresize import imresize_np
 from ..transforms.paired import check_flips, check_rotations, dihedral, mod_crop
+from ..utils.uint8 import im2uint8
 
 METHODS = ('bicubic', 'bilinear', 'nearest')
 FORMATS = tuple(WRITERS)
@@ -292,7 +293,7 @@ def _image_patches(i, path, opt, channels, dtype, chunk, writer) -> int:
             lr = make_lr(hr, f, quantize=False)
             for m in opt['methods']:
                 inp = lr if m is None else imresize_np(lr, output_shape=hr.shape[:2], method=m)
-                inp = quantize(inp) if dtype == 'uint8' else inp.astype(np.float32)
+                inp = im2uint8(inp) if dtype == 'uint8' else inp.astype(np.float32)
                 factor = 1 if opt['same_size'] else f
                 for fl in opt['flips']:
                     for rot in opt['rotations']:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError, DataError, PluginError
+from ..utils.atomic import write_text_atomic
 
 RESULTS_FORMAT_PREFIX = 'srbench-results/'
 METRIC_ORDER = ['PSNR', 'SSIM', 'IFC']
@@ -311,16 +312,6 @@ def build_leaderboard(results, metrics=None, refs=None, merge_scales: bool = Tru
     if notes:
         out += ['## Notes', ''] + [f'- {n}' for n in notes] + ['']
     return '\n'.join(out).rstrip() + '\n'
-
-
-def write_text_atomic(text: str, path) -> None:
-    """Write ``text`` under a temporary name, then rename it to ``path``."""
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_name(f'.{p.name}.tmp{os.getpid()}')
-    with open(tmp, 'w', encoding='utf-8') as f:
-        f.write(text)
-    os.replace(tmp, p)
 
 
 def leaderboard(results, out=None, **kwargs) -> str:

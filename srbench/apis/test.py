@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import itertools
-import json
 import math
 import os
 import subprocess
@@ -12,6 +11,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import ConfigError
+from ..utils.atomic import write_json_atomic
 from .common import load_config, model_info_of, validate_config, work_dir_for
 
 RESULTS_FORMAT = 'srbench-results/1'
@@ -45,14 +45,9 @@ def _json_safe(x):
     return repr(x) if not isinstance(x, type) else f'{x.__module__}.{x.__qualname__}'
 
 
-def write_json_atomic(obj, path) -> None:
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_name(f'.{p.name}.tmp{os.getpid()}')
-    with open(tmp, 'w', encoding='utf-8') as f:
-        json.dump(_json_safe(obj), f, indent=1)
-        f.write('\n')
-    os.replace(tmp, p)
+def write_results(obj, path) -> None:
+    """The results JSON, atomically (non-finite numbers as strings)."""
+    write_json_atomic(_json_safe(obj), path)
 
 
 def prepare_test_cfg(config, ckpt=None, work_dir=None, cfg_options=None, launcher='none'):
@@ -122,7 +117,7 @@ def test(config, ckpt=None, out=None, work_dir=None, cfg_options=None, launcher=
     )
     if is_main_process():
         out = out or os.path.join(cfg.work_dir, 'results.json')
-        write_json_atomic(results, out)
+        write_results(results, out)
         results['out'] = str(out)
     return results
 

@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from ..errors import DataError
+from ..utils.atomic import atomic_path
 
 IMAGE_EXTENSIONS = ('.png', '.bmp', '.jpg', '.jpeg', '.tif', '.tiff', '.webp', '.ppm', '.pgm')
 
@@ -91,14 +92,11 @@ def imdecode(buf: bytes, name: str = '<bytes>') -> np.ndarray:
 
 def imwrite(path, img: np.ndarray) -> None:
     """Write an RGB or single-channel uint8 image atomically (temporary name, then rename)."""
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
     if img.ndim == 3:
         img = cv2.cvtColor(img, cv2.COLOR_RGB2BGR)
-    tmp = p.with_name(f'.{p.stem}.tmp{os.getpid()}{p.suffix}')
-    if not cv2.imwrite(str(tmp), img):
-        raise DataError(f'cannot write image {p}')
-    os.replace(tmp, p)
+    with atomic_path(path, keep_suffix=True) as tmp:    # OpenCV picks the format by the extension
+        if not cv2.imwrite(str(tmp), img):
+            raise DataError(f'cannot write image {path}')
 
 
 def is_gray(img: np.ndarray) -> bool:

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +30,7 @@ from ..registry import DATASETS
 from ..transforms.imresize import imresize_np
 from ..transforms.paired import (apply_dihedral, check_flips, check_rotations, dihedral, mod_crop,
                                  random_dihedral)
+from ..utils.atomic import publish, remove_path, tmp_sibling
 from .common import SRDatasetBase, check_scale, make_lr, to_channels, to_tensor
 from .io import imread, imwrite, list_images
 
@@ -53,14 +52,10 @@ def _read_marker(d: Path):
 def _publish(tmp: Path, final: Path, settings: dict):
     """Rename the prepared ``tmp`` onto ``final``; if another process (DDP rank) got there first with
     the same settings, keep theirs."""
-    if final.exists() and _read_marker(final) != settings:
-        shutil.rmtree(final)
-    try:
-        os.rename(tmp, final)
-    except OSError:
-        if _read_marker(final) != settings:
-            raise
-        shutil.rmtree(tmp, ignore_errors=True)
+    if final.is_dir() and _read_marker(final) == settings:
+        remove_path(tmp)
+    else:
+        publish(tmp, final)
 
 
 def _check_target(d: Path, key: str, settings: dict) -> bool:
@@ -106,8 +101,8 @@ def prepare_images(origin_hr_dir, hr_dir, lr_dir=None, aug_scales=(1.0,), rotati
     for key, d, want in (('hr', hr_dir, need_hr), ('lr', Path(lr_dir) if lr_dir else None, need_lr)):
         if want:
             d.parent.mkdir(parents=True, exist_ok=True)
-            tmps[key] = d.parent / f'.{d.name}.tmp-{os.getpid()}'
-            shutil.rmtree(tmps[key], ignore_errors=True)
+            tmps[key] = tmp_sibling(d)
+            remove_path(tmps[key])
             tmps[key].mkdir()
     try:
         for p in files:
@@ -134,7 +129,7 @@ def prepare_images(origin_hr_dir, hr_dir, lr_dir=None, aug_scales=(1.0,), rotati
                 _publish(tmps[key], d, settings)
     finally:
         for t in tmps.values():
-            shutil.rmtree(t, ignore_errors=True)
+            remove_path(t)
     return names
 
 

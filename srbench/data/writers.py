@@ -21,24 +21,20 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import cv2
 import numpy as np
 
 from ..errors import ConfigError, DataError
+from ..utils.atomic import publish, remove_path, tmp_sibling
+from ..utils.uint8 import im2uint8
 from .io import imread, list_images
 
 MARKER = 'srbench_data.json'
 PNG_LEVEL = 1
 
 
-def quantize(x: np.ndarray) -> np.ndarray:
-    """Float in [0, 1] → uint8 with MATLAB ``im2uint8`` rounding (half away from zero, saturated)."""
-    if x.dtype == np.uint8:
-        return x
-    return np.clip(np.floor(np.asarray(x, dtype=np.float64) * 255.0 + 0.5), 0, 255).astype(np.uint8)
 
 
 def encode_png(img: np.ndarray, level: int = PNG_LEVEL) -> bytes:
@@ -51,13 +47,6 @@ def encode_png(img: np.ndarray, level: int = PNG_LEVEL) -> bytes:
     if not ok:
         raise DataError(f'cannot encode a {img.shape} image as PNG')
     return buf.tobytes()
-
-
-def _remove(p: Path):
-    if p.is_dir() and not p.is_symlink():
-        shutil.rmtree(p, ignore_errors=True)
-    elif p.exists() or p.is_symlink():
-        p.unlink()
 
 
 class AtomicOutput:
@@ -78,26 +67,19 @@ class AtomicOutput:
                 raise DataError(f'output {self.final} is a folder that srbench did not write (no {MARKER}); '
                                 'remove it yourself or choose another --output')
         self.final.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = self.final.parent / f'.{self.final.name}.tmp-{os.getpid()}'
-        _remove(self.tmp)
+        self.tmp = tmp_sibling(self.final)
+        remove_path(self.tmp)
         if is_dir:
             self.tmp.mkdir()
         self.done = False
 
     def commit(self):
-        old = None
-        if self.final.exists():
-            old = self.final.parent / f'.{self.final.name}.old-{os.getpid()}'
-            _remove(old)
-            os.rename(self.final, old)
-        os.rename(self.tmp, self.final)
-        if old is not None:
-            _remove(old)
+        publish(self.tmp, self.final)
         self.done = True
 
     def abort(self):
         if not self.done:
-            _remove(self.tmp)
+            remove_path(self.tmp)
 
 
 class LMDBWriter:
@@ -206,7 +188,7 @@ class FolderPatchWriter(PatchWriter):
         self.lr_dir.mkdir()
 
     def _add(self, hr, inp, scale, names):
-        inp = quantize(inp)
+        inp = im2uint8(inp)
         for h, x, name in zip(hr, inp, names):
             for d, img in ((self.hr_dir, h), (self.lr_dir, x)):
                 (d / f'{name}.png').write_bytes(encode_png(img))
@@ -222,7 +204,7 @@ class LMDBPatchWriter(PatchWriter):
         self.lr = LMDBWriter(self.out.tmp / 'train_LR.lmdb')
 
     def _add(self, hr, inp, scale, names):
-        inp = quantize(inp)
+        inp = im2uint8(inp)
         for h, x, name in zip(hr, inp, names):
             self.hr.put(name, h)
             self.lr.put(name, x)
@@ -294,7 +276,7 @@ class H5PatchWriter(PatchWriter):
         n0, n = self.count, len(hr)
         if self.total is not None and n0 + n > self.total:
             raise DataError(f'{self.out.final}: more patches than the {self.total} planned')
-        lr = quantize(inp) if self.dtype == 'uint8' else inp.astype(np.float32)
+        lr = im2uint8(inp) if self.dtype == 'uint8' else inp.astype(np.float32)
         arrays = dict(hr=hr.reshape((n,) + self.shapes['hr']), lr=lr.reshape((n,) + self.shapes['lr']),
                       scale=np.full(n, scale, np.uint8))
         for key, arr in arrays.items():

@@ -31,6 +31,7 @@ from mmengine.runner import runner as _mm_runner
 from mmengine.runner.checkpoint import CheckpointLoader
 
 from ..errors import CheckpointError
+from ..utils.atomic import atomic_open
 
 _TAG = '__srbench_enc__'
 
@@ -77,18 +78,8 @@ def _decode(obj):
 
 def atomic_torch_save(obj, filename) -> None:
     """``torch.save`` to a temporary file in the same folder, fsync, then rename."""
-    path = Path(filename)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f'.{path.name}.tmp{os.getpid()}')
-    try:
-        with open(tmp, 'wb') as f:
-            torch.save(obj, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    with atomic_open(filename, 'wb', fsync=True) as f:
+        torch.save(obj, f)
 
 
 def save_checkpoint(checkpoint, filename, file_client_args=None, backend_args=None) -> None:

@@ -36,6 +36,7 @@ from mmengine.evaluator import BaseMetric
 
 from ..errors import ConfigError, DataError
 from ..transforms.color import rgb2ycbcr
+from ..utils.uint8 import im2uint8, round_u8
 
 PROTOCOLS = {
     'matlab': dict(
@@ -70,12 +71,7 @@ def _as_float64(x) -> np.ndarray:
 
 def to_uint8(x) -> np.ndarray:
     """Tensor[C,H,W] in [0,1] → H×W×C uint8, MATLAB ``uint8(x * 255)`` (round half away, saturate)."""
-    a = _as_float64(x)
-    np.clip(a, 0.0, 1.0, out=a)
-    a *= 255.0
-    a += 0.5
-    np.floor(a, out=a)
-    return a.astype(np.uint8).transpose(1, 2, 0)
+    return im2uint8(_as_float64(x)).transpose(1, 2, 0)
 
 
 def to_uint8_half_even(x) -> np.ndarray:
@@ -92,7 +88,7 @@ def y_matlab(img8: np.ndarray, is_gray: bool = False) -> np.ndarray:
     if c == 1:                                  # Y data, or a single-channel image
         return img8
     if is_gray:                                 # gray image seen by an RGB network
-        return np.floor(img8.astype(np.float64).mean(axis=2, keepdims=True) + 0.5).astype(np.uint8)
+        return round_u8(img8.astype(np.float64).mean(axis=2, keepdims=True))
     return rgb2ycbcr(img8, y_only=True)[:, :, None]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import SRBenchError
+from ..utils.uint8 import round_u8
 
 __all__ = ['rgb2ycbcr', 'ycbcr2rgb', 'rgb2y', 'T', 'OFFSET']
 
@@ -32,10 +33,6 @@ def _check_np(img):
         raise ColorError(f'expected uint8 or float image, got {img.dtype}')
 
 
-def _round_sat_u8(x):
-    return np.clip(np.floor(x + 0.5), 0, 255).astype(np.uint8)   # x >= 0 after the offset
-
-
 def _lincomb_np(img, rows, offset_scale):
     x = img.astype(np.float64)
     coef = (1.0 / 255.0) * T[rows]   # MATLAB: T = scaleFactor.T * origT with scaleFactor.T = 1/255
@@ -55,7 +52,7 @@ def rgb2ycbcr(img, y_only: bool = False):
     _check_np(img)
     rows = [0] if y_only else [0, 1, 2]
     if img.dtype == np.uint8:
-        out = _round_sat_u8(_lincomb_np(img, rows, 1.0))
+        out = round_u8(_lincomb_np(img, rows, 1.0))
     else:
         out = _lincomb_np(img, rows, 1.0 / 255.0).astype(img.dtype)
     return out[..., 0] if y_only else out
@@ -76,7 +73,7 @@ def ycbcr2rgb(img):
         x = x / 255.0
     rgb = np.einsum('ij,hwj->hwi', _TINV * 255.0, x - OFFSET / 255.0)
     if img.dtype == np.uint8:
-        return _round_sat_u8(rgb * 255.0)
+        return round_u8(rgb * 255.0)
     return rgb.astype(img.dtype)
 
 
@@ -95,7 +92,7 @@ def _rgb2ycbcr_torch(x, y_only):
         outs.append(c[0] * xf[..., 0, :, :] + c[1] * xf[..., 1, :, :] + c[2] * xf[..., 2, :, :] + off)
     out = torch.stack(outs, dim=-3)
     if is_u8:
-        out = torch.clamp(torch.floor(out + 0.5), 0, 255).to(torch.uint8)
+        out = round_u8(out)
     return out
 
 
@@ -109,5 +106,5 @@ def _ycbcr2rgb_torch(x):
     off = torch.as_tensor(OFFSET / 255.0, dtype=xf.dtype, device=xf.device).view(3, 1, 1)
     rgb = torch.einsum('ij,...jhw->...ihw', m, xf - off)
     if is_u8:
-        return torch.clamp(torch.floor(rgb * 255.0 + 0.5), 0, 255).to(torch.uint8)
+        return round_u8(rgb * 255.0)
     return rgb

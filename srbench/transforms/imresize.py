@@ -26,6 +26,7 @@ from typing import Sequence
 import numpy as np
 
 from ..errors import SRBenchError
+from ..utils.uint8 import round_sat
 
 __all__ = ['imresize', 'imresize_np', 'imresize_torch', 'contributions', 'output_size', 'cubic']
 
@@ -143,7 +144,7 @@ def imresize_np(img: np.ndarray, scale=None, output_shape=None, method: str = 'b
             acc = term if acc is None else acc + term
         x = acc
         if is_uint8:
-            x = np.clip(np.floor(x + 0.5), 0, 255)   # = round half away from zero, then saturate
+            x = round_sat(x)   # MATLAB: uint8 after each dimension
     return x.astype(np.uint8) if is_uint8 else x.astype(img.dtype)
 
 
@@ -185,7 +186,7 @@ def imresize_torch(x, scale=None, output_shape=None, method: str = 'bicubic', an
             acc = term if acc is None else acc + term
         y = acc
         if is_uint8:
-            y = torch.clamp(torch.floor(y + 0.5), 0, 255)
+            y = round_sat(y)
     return y.to(torch.uint8) if is_uint8 else y
 
 
