@@ -67,7 +67,7 @@ def check_imresize(failures: list) -> None:
 def check_models(configs, failures: list, speed_size: int = 256) -> None:
     from mmengine.config import Config
 
-    from srbench.plugins import ensure_plugins_loaded
+    from srbench.discovery import ensure_plugins_loaded
     from srbench.registry import MODELS
     ensure_plugins_loaded()
     torch.backends.cuda.matmul.allow_tf32 = False

@@ -1,7 +1,8 @@
 """srbench: a plugin-based benchmark harness for single-image super-resolution.
 
 Importing :mod:`srbench` is cheap (no torch). The heavy parts live in sub-packages:
-``srbench.registry`` (MMEngine registries), ``srbench.plugins`` (entry-point discovery),
+``srbench.registry`` (MMEngine registries), ``srbench.spec`` (what a plugin declares: torch-free),
+``srbench.discovery`` (entry-point discovery), ``srbench.lookup`` (plugin metadata by network name),
 ``srbench.transforms``, ``srbench.data``, ``srbench.models``, ``srbench.metrics``,
 ``srbench.engine`` (MMEngine glue) and ``srbench.apis`` (what the tools call).
 """

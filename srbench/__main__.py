@@ -8,7 +8,8 @@ import sys
 
 def _plugins(a) -> int:
     from .errors import SRBenchError, one_line
-    from .plugins import autoload_enabled, format_table, records
+    from .discovery import autoload_enabled, records
+    from .lookup import format_table
     try:
         recs = records()
     except SRBenchError as e:
@@ -33,10 +34,12 @@ def _demo(a) -> int:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog='srbench', description='srbench: super-resolution benchmark harness')
     sub = ap.add_subparsers(dest='cmd', required=True)
-    p = sub.add_parser('plugins', help='list installed plugins: name, distribution, version, status, components')
+    p = sub.add_parser('plugins', help='list installed plugins: name, distribution, version, status, '
+                                       'what they registered, the metadata of their networks')
     p.add_argument('--json', action='store_true', help='machine-readable output')
     p.set_defaults(fn=_plugins)
-    d = sub.add_parser('demo', help='train ESPCN x3 briefly on scikit-image sample photos, test it and Bicubic')
+    d = sub.add_parser('demo', help='train ESPCN x3 briefly on scikit-image sample photos, test it and '
+                                    'Bicubic')
     d.add_argument('--work-dir', default='work_dirs/demo')
     d.add_argument('--iters', type=int, default=None, help='training iterations (default: from the config)')
     d.add_argument('--minutes', type=float, default=None, help='stop training after this many minutes')

@@ -1,6 +1,7 @@
-"""Imported by the registries' ``locations`` on their first lookup: registers srbench's core
-components, then discovers plugins once per process (honours SRBENCH_PLUGINS_AUTOLOAD)."""
+"""Imported by the srbench registries' ``locations`` on their first lookup (MMEngine imports it by name):
+registers srbench's core components, then discovers the plugins once per process (honours
+SRBENCH_PLUGINS_AUTOLOAD). Core first, so that a plugin that registers a core name is a conflict."""
 from . import _core  # noqa: F401
-from .plugins import ensure_plugins_loaded
+from .discovery import run_discovery
 
-ensure_plugins_loaded()
+run_discovery()

@@ -6,8 +6,10 @@ MMEngine's Runner builds every component through its root registries; with ``def
 name (``<scope>.registry``) when it switches scope, so it must stay importable on its own.
 
 Each registry has ``locations=['srbench._autoload']``: the first ``get``/``build`` on any of them
-imports srbench's core components and runs plugin discovery once (see :mod:`srbench.plugins`).
+imports srbench's core components and runs plugin discovery once (see :mod:`srbench.discovery`).
 This also happens inside every torchrun rank, since each rank builds its runner from the config.
+This module imports nothing of srbench: the modules that register components import it, and it reaches
+them only by name, lazily, through ``locations`` (MMEngine's mechanism).
 """
 from mmengine.registry import DATA_SAMPLERS as MMENGINE_DATA_SAMPLERS
 from mmengine.registry import DATASETS as MMENGINE_DATASETS
@@ -67,10 +69,14 @@ LOG_PROCESSORS = _child('log_processor', MMENGINE_LOG_PROCESSORS)
 INFERENCERS = _child('inferencer', MMENGINE_INFERENCERS)
 FUNCTIONS = _child('function', MMENGINE_FUNCTIONS)
 
-# The registries a plugin declaration may name in its ``components``.
+# Every srbench registry, by the name a plugin's (optional) ``components`` uses: discovery lists what a
+# plugin's modules register in any of them as the plugin's, and removes it again if the plugin fails.
 BY_NAME = {
     'MODELS': MODELS, 'DATASETS': DATASETS, 'TRANSFORMS': TRANSFORMS, 'METRICS': METRICS,
     'HOOKS': HOOKS, 'LOOPS': LOOPS, 'OPTIMIZERS': OPTIMIZERS, 'OPTIM_WRAPPERS': OPTIM_WRAPPERS,
-    'PARAM_SCHEDULERS': PARAM_SCHEDULERS, 'DATA_SAMPLERS': DATA_SAMPLERS, 'FUNCTIONS': FUNCTIONS,
-    'VISUALIZERS': VISUALIZERS, 'VISBACKENDS': VISBACKENDS,
+    'OPTIM_WRAPPER_CONSTRUCTORS': OPTIM_WRAPPER_CONSTRUCTORS, 'PARAM_SCHEDULERS': PARAM_SCHEDULERS,
+    'DATA_SAMPLERS': DATA_SAMPLERS, 'FUNCTIONS': FUNCTIONS, 'VISUALIZERS': VISUALIZERS,
+    'VISBACKENDS': VISBACKENDS, 'RUNNERS': RUNNERS, 'RUNNER_CONSTRUCTORS': RUNNER_CONSTRUCTORS,
+    'MODEL_WRAPPERS': MODEL_WRAPPERS, 'WEIGHT_INITIALIZERS': WEIGHT_INITIALIZERS, 'EVALUATOR': EVALUATOR,
+    'TASK_UTILS': TASK_UTILS, 'LOG_PROCESSORS': LOG_PROCESSORS, 'INFERENCERS': INFERENCERS,
 }

@@ -7,7 +7,7 @@ from srbench.data import PairedImageDataset
 from srbench.data.common import make_test_pair, to_channels
 from srbench.data.io import imwrite
 from srbench.errors import ConfigError, DataError
-from srbench.plugins import find_model
+from srbench.lookup import find_model
 from srbench.transforms.color import rgb2ycbcr
 from srbench.transforms.imresize import imresize_np
 

@@ -70,7 +70,7 @@ def test_pickled_objects_are_refused_with_a_clear_error(tmp_path):
 def test_load_weights_bare_generator_state_dict_and_strictness(tmp_path):
     from srbench.registry import MODELS
     import srbench._core  # noqa: F401
-    from srbench.plugins import ensure_plugins_loaded
+    from srbench.discovery import ensure_plugins_loaded
     ensure_plugins_loaded()
     model = MODELS.build(dict(type='SRModel', generator=dict(type='ESPCN', scale=3)))
     bare = {k: torch.full_like(v, 0.5) for k, v in model.generator.state_dict().items()}

@@ -9,7 +9,7 @@ import torch
 
 from srbench.errors import ConfigError, ModelInputError
 from srbench.models import HRGridConvTranspose2d, SRModel, bilinear_kernel, count_weights
-from srbench.plugins import find_model
+from srbench.lookup import find_model
 from srbench.registry import MODELS
 
 

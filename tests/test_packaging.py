@@ -20,7 +20,27 @@ def test_every_plugin_folder_is_packaged_and_has_an_entry_point():
     assert folders, 'no plugin folders'
     for name in folders:
         assert f'srbench_plugins.{name}' in packages, f'plugins/{name} is not in [tool.setuptools] packages'
-        assert any(v.startswith(f'srbench_plugins.{name}:') for v in eps.values()), f'plugins/{name} has no entry point'
+        assert any(v.startswith(f'srbench_plugins.{name}:') for v in eps.values()), \
+            f'plugins/{name} has no entry point'
+
+
+def test_package_list_equals_the_packages_on_disk():
+    """``[tool.setuptools] packages`` names exactly the folders with an ``__init__.py`` under ``srbench/``
+    (as ``srbench.*``) and ``plugins/`` (installed as ``srbench_plugins.*``): a package added or removed on
+    disk must be added to or removed from the list (setuptools' ``find`` cannot rename plugins/)."""
+    pp = pyproject()
+    dirs = pp['tool']['setuptools']['package-dir']
+    on_disk = set()
+    for top, folder in dirs.items():
+        root = REPO / folder
+        for init in root.rglob('__init__.py'):
+            rel = init.parent.relative_to(root).parts
+            if '__pycache__' not in rel:
+                on_disk.add('.'.join((top,) + rel))
+    listed = pp['tool']['setuptools']['packages']
+    assert len(listed) == len(set(listed)), 'a package is listed twice'
+    assert sorted(on_disk - set(listed)) == [], 'packages on disk missing from [tool.setuptools] packages'
+    assert sorted(set(listed) - on_disk) == [], 'packages listed in [tool.setuptools] that are not on disk'
 
 
 def test_metadata_only_in_pyproject():
@@ -41,8 +61,9 @@ def test_torch_pins_and_optional_pyiqa():
 
 
 def test_core_does_not_import_pyiqa_or_torchvision():
-    code = ('import sys, srbench._core, srbench.plugins as p; p.ensure_plugins_loaded(); '
-            'bad = [m for m in ("pyiqa", "torchvision") if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)')
+    code = ('import sys, srbench._core, srbench.discovery as p; p.ensure_plugins_loaded(); '
+            'bad = [m for m in ("pyiqa", "torchvision") if m in sys.modules]; print(bad); '
+            'sys.exit(1 if bad else 0)')
     p = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stdout + p.stderr[-2000:]
 

@@ -28,7 +28,26 @@ class {cls}(nn.Module):
 '''
 
 
-def make_dist(root: Path, dist: str, pkg: str, plugin: str, cls: str, version='0.3.1', broken=False) -> Path:
+# What a plugin's module may do at import time: look plugins up (it sees those discovered before it).
+LOOKUPS = '''
+from srbench.discovery import records
+from srbench.lookup import get_plugin
+SEEN = sorted(r.name for r in records() if r.ok)
+ESPCN_PAPER = get_plugin('espcn').paper['year']
+
+
+@MODELS.register_module()
+class {cls}Loss(nn.Module):                     # registered, declared nowhere: listed as the plugin's
+    def forward(self, a, b):
+        return (a - b).abs().mean()
+'''
+
+
+def make_dist(root: Path, dist: str, pkg: str, plugin: str, cls: str, version='0.3.1', broken=False,
+              old_style=False, components=None, lookups=False) -> Path:
+    """A throwaway plugin distribution. The declaration is written as a plugin author writes it now
+    (``srbench.spec``, no ``components``) or, with ``old_style``, as for srbench 0.1 (``srbench.plugins``,
+    with ``components``: by default the one network)."""
     d = root / dist
     (d / pkg).mkdir(parents=True)
     (d / 'pyproject.toml').write_text(textwrap.dedent(f'''
@@ -43,13 +62,15 @@ def make_dist(root: Path, dist: str, pkg: str, plugin: str, cls: str, version='0
         [tool.setuptools]
         packages = ["{pkg}"]
         '''))
+    module = 'srbench.plugins' if old_style else 'srbench.spec'
+    comps = f'components={components or {"MODELS": [cls]}!r}, ' if old_style else ''
     (d / pkg / '__init__.py').write_text(textwrap.dedent(f'''
-        from srbench.plugins import ModelInfo, Plugin
-        plugin = Plugin(name={plugin!r}, modules=[{pkg + '.arch'!r}], components={{'MODELS': [{cls!r}]}},
+        from {module} import ModelInfo, Plugin
+        plugin = Plugin(name={plugin!r}, modules=[{pkg + '.arch'!r}], {comps}
                         models={{{cls!r}: ModelInfo(input='lr', channels='y', scales=(2,))}},
                         paper=dict(title='A toy', year=2099))
         '''))
-    arch = ARCH.format(cls=cls)
+    arch = ARCH.format(cls=cls) + (LOOKUPS.format(cls=cls) if lookups else '')
     if broken:
         arch = 'raise ImportError("toy plugin needs the missing package nonexistent_dependency_xyz")\n' + arch
     (d / pkg / 'arch.py').write_text(arch)
@@ -84,9 +105,12 @@ print('built', type(m.generator).__name__, m.plugin.name, tuple(out.shape))
 @pytest.fixture(scope='module')
 def toy_env(tmp_path_factory):
     root = tmp_path_factory.mktemp('dists')
-    good = make_dist(root, 'srbench-plugin-toy', 'sbt_toy', 'toy', 'ToyNet')
+    good = make_dist(root, 'srbench-plugin-toy', 'sbt_toy', 'toy', 'ToyNet', lookups=True)
     bad = make_dist(root, 'srbench-plugin-broken', 'sbt_broken', 'broken', 'BrokenNet', broken=True)
-    return install([good, bad], root / 'site')
+    old = make_dist(root, 'srbench-plugin-old', 'sbt_old', 'old', 'OldNet', old_style=True)
+    liar = make_dist(root, 'srbench-plugin-liar', 'sbt_liar', 'liar', 'LiarNet', old_style=True,
+                     components={'MODELS': ['LiarNet', 'MissingNet']})
+    return install([good, bad, old, liar], root / 'site')
 
 
 def test_plugins_command_lists_first_party_plugins():
@@ -108,11 +132,37 @@ def test_installed_plugin_is_listed_and_builds_from_config(toy_env):
     rows = plugin_rows(toy_env)
     toy = rows['toy']
     assert toy['status'] == 'ok' and toy['distribution'] == 'srbench-plugin-toy' and toy['version'] == '0.3.1'
-    assert toy['components'] == {'MODELS': ['ToyNet']}
-    assert toy['models']['ToyNet'] == dict(input='lr', channels='y', scales=[2], multiscale=False, trainable=True)
+    # what the plugin registered, read from the registries (the declaration names only its network)
+    assert toy['components'] == {'MODELS': ['ToyNet', 'ToyNetLoss']}
+    assert toy['models']['ToyNet'] == dict(input='lr', channels='y', scales=[2], multiscale=False,
+                                           trainable=True, size=dict(minimum=1, multiple_of=1))
     p = run_tool(['-c', BUILD, 'ToyNet'], env=toy_env)
     assert p.returncode == 0, p.stderr[-3000:]
     assert 'built ToyNet toy (1, 1, 14, 18)' in p.stdout
+
+
+def test_old_style_declaration_still_works_and_its_components_are_checked(toy_env):
+    """Plugins written for srbench 0.1 import ``srbench.plugins`` and list ``components``: they still load,
+    and a listed name their modules do not register fails the plugin (and only it)."""
+    rows = plugin_rows(toy_env)
+    assert rows['old']['status'] == 'ok' and rows['old']['components'] == {'MODELS': ['OldNet']}
+    assert rows['liar']['status'] == 'failed'
+    assert rows['liar']['error'] == 'declares components its modules did not register: MODELS.MissingNet'
+    assert rows['liar']['components'] == {}
+    p = run_tool(['-c', 'from srbench.registry import MODELS; print(MODELS.get("LiarNet"))'], env=toy_env)
+    assert p.returncode == 0 and p.stdout.strip().splitlines()[-1] == 'None', p.stderr[-2000:]   # rolled back
+
+
+def test_plugin_module_sees_the_plugins_discovered_before_it(toy_env):
+    """A plugin's module that looks plugins up at import time (during discovery) sees those loaded before
+    it (entry points load in name order), not an empty list."""
+    code = ('from srbench.discovery import records; records(); import sbt_toy.arch as a; '
+            'print(a.SEEN, a.ESPCN_PAPER)')
+    p = run_tool(['-c', code], env=toy_env)
+    assert p.returncode == 0, p.stderr[-3000:]
+    seen, year = p.stdout.strip().splitlines()[-1].rsplit(' ', 1)
+    assert year == '2016'
+    assert "'espcn'" in seen and "'old'" in seen and "'vdsr'" not in seen and "'toy'" not in seen, seen
 
 
 def test_broken_plugin_is_reported_and_skipped(toy_env):
@@ -132,11 +182,14 @@ def test_broken_plugin_is_reported_and_skipped(toy_env):
 
 
 def test_name_clash_is_one_clear_error_naming_both_distributions(tmp_path):
-    a = make_dist(tmp_path, 'srbench-plugin-clash-a', 'sbt_clash_a', 'clash_a', 'ClashNet', version='1.0')
+    # one declared the 0.1 way (with components), one the current way: the clash is found either way
+    a = make_dist(tmp_path, 'srbench-plugin-clash-a', 'sbt_clash_a', 'clash_a', 'ClashNet', version='1.0',
+                  old_style=True)
     b = make_dist(tmp_path, 'srbench-plugin-clash-b', 'sbt_clash_b', 'clash_b', 'ClashNet', version='2.0')
     env = install([a, b], tmp_path / 'site')
     line = error_line(run_tool(['-m', 'srbench', 'plugins'], env=env))
-    assert 'srbench-plugin-clash-a 1.0' in line and 'srbench-plugin-clash-b 2.0' in line and "'ClashNet'" in line
+    assert 'srbench-plugin-clash-a 1.0' in line and 'srbench-plugin-clash-b 2.0' in line
+    assert "'ClashNet'" in line
     # the same error stops a build, and disabling one of them resolves it
     line = error_line(run_tool([REPO / 'tools' / 'train.py', REPO / 'configs' / 'espcn_x3.py'], env=env))
     assert 'srbench-plugin-clash-a' in line and 'srbench-plugin-clash-b' in line
@@ -163,7 +216,8 @@ def test_disable_and_autoload_switches(tmp_path):
     p = run_tool(['-m', 'srbench', 'plugins', '--json'], env=env)
     assert p.returncode == 0 and json.loads(p.stdout) == []
     # with autoload off a config's explicit import still works, metadata included
-    script = BUILD.replace("cfg = Config(", "import importlib; importlib.import_module('srbench_plugins.espcn.espcn_arch')\n"
+    script = BUILD.replace("cfg = Config(", "import importlib; "
+                           "importlib.import_module('srbench_plugins.espcn.espcn_arch')\n"
                            "cfg = Config(").replace('scale=2', 'scale=3')
     p = run_tool(['-c', script, 'ESPCN'], env=env)
     assert p.returncode == 0 and 'built ESPCN espcn (1, 1, 21, 27)' in p.stdout, p.stderr[-3000:]
@@ -183,7 +237,8 @@ custom_hooks = []
     assert p.returncode == 0, p.stderr[-3000:]
     assert (tmp_path / 'wd' / 'iter_2.pth').is_file()
     # without the explicit import the model is unknown
-    cfg.write_text(cfg.read_text().replace("custom_imports = dict(imports=['srbench_plugins.espcn.espcn_arch'], "
-                                           "allow_failed_imports=False)", ''))
+    explicit = ("custom_imports = dict(imports=['srbench_plugins.espcn.espcn_arch'], "
+                "allow_failed_imports=False)")
+    cfg.write_text(cfg.read_text().replace(explicit, ''))
     line = error_line(run_tool([REPO / 'tools' / 'train.py', cfg, '--work-dir', tmp_path / 'wd2'], env=env))
     assert "unknown model type 'ESPCN'" in line and 'SRBENCH_PLUGINS_AUTOLOAD=0' in line

@@ -32,7 +32,7 @@ def score(metric, samples):
 
 def test_core_does_not_import_pyiqa():
     code = ('import sys, srbench, srbench._core, srbench.metrics, srbench.apis.leaderboard; '
-            'from srbench.plugins import ensure_plugins_loaded; ensure_plugins_loaded(); '
+            'from srbench.discovery import ensure_plugins_loaded; ensure_plugins_loaded(); '
             'print("pyiqa" in sys.modules)')
     p = subprocess.run([sys.executable, '-c', code], cwd=str(REPO), env=tool_env(), capture_output=True,
                        text=True, timeout=300)

@@ -6,13 +6,12 @@ test LR is the RGB image downscaled with MATLAB ``imresize`` and saved as uint8,
 ``BicubicY`` works on the Y channel like SRCNN's and VDSR's test code (data ``y-double``); it gives
 the "Bicubic" rows of those papers (e.g. Set5 x2 33.66 dB instead of 33.64).
 """
-from srbench.plugins import ModelInfo, Plugin
+from srbench.spec import ModelInfo, Plugin
 
 plugin = Plugin(
     name='bicubic',
     description='Bicubic interpolation (MATLAB imresize, a = -0.5): the baseline, no weights',
     modules=['srbench_plugins.bicubic.bicubic_arch'],
-    components={'MODELS': ['Bicubic', 'BicubicY']},
     models={'Bicubic': ModelInfo(input='lr', channels='rgb', scales=(2, 3, 4, 8), multiscale=True,
                                  trainable=False),
             'BicubicY': ModelInfo(input='lr', channels='y', scales=(2, 3, 4, 8), multiscale=True,

@@ -1,12 +1,11 @@
 """DRCN plugin declaration (cheap to import: no torch)."""
-from srbench.plugins import ModelInfo, Plugin
+from srbench.spec import ModelInfo, Plugin
 
 plugin = Plugin(
     name='drcn',
     description='DRCN: deeply-recursive network, 16 shared recursions, recursive supervision '
                 '(Kim et al., CVPR 2016)',
     modules=['srbench_plugins.drcn.drcn_arch'],
-    components={'MODELS': ['DRCN', 'DRCNModel']},
     models={'DRCN': ModelInfo(input='bicubic', channels='y', scales=(2, 3, 4), multiscale=False)},
     configs='../../configs',
     reference='paper.json',

@@ -1,11 +1,10 @@
 """DRRN plugin declaration (cheap to import: no torch)."""
-from srbench.plugins import ModelInfo, Plugin
+from srbench.spec import ModelInfo, Plugin
 
 plugin = Plugin(
     name='drrn',
     description='DRRN: deep recursive residual network B1U25, one model for x2/x3/x4 (Tai et al., CVPR 2017)',
     modules=['srbench_plugins.drrn.drrn_arch'],
-    components={'MODELS': ['DRRN']},
     models={'DRRN': ModelInfo(input='bicubic', channels='y', scales=(2, 3, 4), multiscale=True)},
     configs='../../configs',
     reference='paper.json',

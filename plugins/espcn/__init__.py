@@ -1,11 +1,10 @@
 """ESPCN plugin declaration (cheap to import: no torch)."""
-from srbench.plugins import ModelInfo, Plugin
+from srbench.spec import ModelInfo, Plugin
 
 plugin = Plugin(
     name='espcn',
     description='ESPCN: efficient sub-pixel convolutional network (Shi et al., CVPR 2016)',
     modules=['srbench_plugins.espcn.espcn_arch'],
-    components={'MODELS': ['ESPCN']},
     models={'ESPCN': ModelInfo(input='lr', channels='y', scales=(2, 3, 4), multiscale=False)},
     configs='../../configs',
     reference='paper.json',

@@ -1,11 +1,10 @@
 """FSRCNN plugin declaration (cheap to import: no torch)."""
-from srbench.plugins import ModelInfo, Plugin
+from srbench.spec import ModelInfo, Plugin
 
 plugin = Plugin(
     name='fsrcnn',
     description='FSRCNN / FSRCNN-s: fast SRCNN with a deconvolution to the HR grid (Dong et al., ECCV 2016)',
     modules=['srbench_plugins.fsrcnn.fsrcnn_arch'],
-    components={'MODELS': ['FSRCNN']},
     models={'FSRCNN': ModelInfo(input='lr', channels='y', scales=(2, 3, 4), multiscale=False)},
     configs='../../configs',
     reference='paper.json',

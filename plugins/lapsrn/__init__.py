@@ -1,12 +1,11 @@
 """LapSRN plugin declaration (cheap to import: no torch)."""
-from srbench.plugins import ModelInfo, Plugin
+from srbench.spec import ModelInfo, Plugin
 
 plugin = Plugin(
     name='lapsrn',
     description='LapSRN: Laplacian pyramid network, progressive x2 levels, Charbonnier loss '
                 '(Lai et al., CVPR 2017)',
     modules=['srbench_plugins.lapsrn.lapsrn_arch'],
-    components={'MODELS': ['LapSRN', 'LapSRNModel']},
     models={'LapSRN': ModelInfo(input='lr', channels='y', scales=(2, 4, 8), multiscale=False)},
     configs='../../configs',
     reference='paper.json',

@@ -1,11 +1,10 @@
 """SRCNN plugin declaration (cheap to import: no torch)."""
-from srbench.plugins import ModelInfo, Plugin
+from srbench.spec import ModelInfo, Plugin
 
 plugin = Plugin(
     name='srcnn',
     description='SRCNN: super-resolution convolutional neural network (Dong et al., ECCV 2014 / TPAMI 2016)',
     modules=['srbench_plugins.srcnn.srcnn_arch'],
-    components={'MODELS': ['SRCNN']},
     models={'SRCNN': ModelInfo(input='bicubic', channels='y', scales=(2, 3, 4), multiscale=False)},
     configs='../../configs',
     reference='paper.json',

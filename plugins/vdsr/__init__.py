@@ -1,11 +1,10 @@
 """VDSR plugin declaration (cheap to import: no torch)."""
-from srbench.plugins import ModelInfo, Plugin
+from srbench.spec import ModelInfo, Plugin
 
 plugin = Plugin(
     name='vdsr',
     description='VDSR: very deep (20-layer) residual network, one model for x2/x3/x4 (Kim et al., CVPR 2016)',
     modules=['srbench_plugins.vdsr.vdsr_arch'],
-    components={'MODELS': ['VDSR']},
     models={'VDSR': ModelInfo(input='bicubic', channels='y', scales=(2, 3, 4), multiscale=True)},
     configs='../../configs',
     reference='paper.json',

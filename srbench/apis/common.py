@@ -7,8 +7,9 @@ from pathlib import Path
 
 from mmengine.config import Config
 
+from ..discovery import ensure_plugins_loaded, records
 from ..errors import ConfigError, SRBenchError
-from ..plugins import check_registered, ensure_plugins_loaded, find_model, records
+from ..lookup import check_registered, find_model
 
 DATALOADER_KEYS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 EVALUATOR_KEYS = ('val_evaluator', 'test_evaluator')
@@ -74,8 +75,8 @@ def iter_dataset_cfgs(ds):
 
 def model_info_of(cfg):
     """(generator name, ModelInfo, Plugin|None) of a config's model."""
-    from ..plugins import ModelInfo
     from ..registry import MODELS
+    from ..spec import ModelInfo
     m = cfg.model
     if not isinstance(m, dict) or 'type' not in m:
         raise ConfigError('config key "model" must be a dict with a "type"')
@@ -92,7 +93,7 @@ def model_info_of(cfg):
         return gname, found[0], found[1]
     if m.get('input_kind') and m.get('channels') and m.get('scales'):
         return gname, ModelInfo(m['input_kind'], m['channels'], tuple(m['scales']), bool(m.get('multiscale'))), None
-    raise ConfigError(f'network {gname!r} is not declared by any plugin; declare it (srbench.plugins.ModelInfo) '
+    raise ConfigError(f'network {gname!r} is not declared by any plugin; declare it (srbench.spec.ModelInfo) '
                       'or give model.input_kind, model.channels and model.scales')
 
 

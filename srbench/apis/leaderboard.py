@@ -155,7 +155,7 @@ def reference_rows(plugin: str | None, model: str) -> tuple[list[dict], str | No
     its full declared protocol (top level merged with the row's own)."""
     if not plugin:
         return [], None
-    from ..plugins import get_plugin
+    from ..lookup import get_plugin
     try:
         ref = get_plugin(plugin).reference_numbers() or {}
     except (PluginError, KeyError, LookupError):

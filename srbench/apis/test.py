@@ -123,5 +123,5 @@ def test(config, ckpt=None, out=None, work_dir=None, cfg_options=None, launcher=
 
 
 def _records():
-    from ..plugins import records
+    from ..discovery import records
     return records()

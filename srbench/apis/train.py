@@ -42,7 +42,8 @@ def prepare_train_cfg(config, work_dir=None, resume=None, amp=False, cfg_options
         if resume == 'auto':
             ckpt = find_latest_checkpoint(cfg.work_dir)
             if ckpt is None:
-                raise CheckpointError(f'--resume: no checkpoint in the work dir {cfg.work_dir} to resume from')
+                raise CheckpointError(f'--resume: no checkpoint in the work dir {cfg.work_dir} to resume '
+                                      'from')
         else:
             ckpt = os.path.expanduser(resume)
         load_checkpoint_file(ckpt)  # a clear error now rather than deep inside the Runner

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from ..errors import ConfigError, DataError
-from ..plugins import CHANNELS, INPUT_KINDS, ensure_plugins_loaded
+from ..spec import CHANNELS, INPUT_KINDS
 from ..registry import FUNCTIONS
 from ..transforms.color import rgb2ycbcr
 from ..transforms.imresize import imresize_np
@@ -118,8 +118,7 @@ def upsample(lr: np.ndarray, scale: int, out_hw) -> np.ndarray:
 
 
 class SRDatasetBase(torch.utils.data.Dataset):
-    """Base of srbench datasets: scale / input kind / channels, and plugin loading when a
-    DataLoader worker unpickles the dataset (spawn start method)."""
+    """Base of srbench datasets: scale / input kind / channels."""
 
     def __init__(self, scale=None, input_kind=None, channels=None, name: str | None = None):
         owner = type(self).__name__
@@ -132,10 +131,6 @@ class SRDatasetBase(torch.utils.data.Dataset):
     @property
     def metainfo(self) -> dict:
         return dict(dataset=self.name, scale=self.scale, channels=self.channels, input_kind=self.input_kind)
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        ensure_plugins_loaded()
 
 
 @FUNCTIONS.register_module()

@@ -3,7 +3,7 @@
 ``SRModel`` owns what all papers share -- the pixel loss, the input checks, the scale -- and
 delegates the network to ``generator`` (a MODELS entry from a plugin). What the pipeline needs to
 know about the network (input kind, channels, scales) comes from the plugin's declaration
-(:class:`srbench.plugins.ModelInfo`), never from its name.
+(:class:`srbench.spec.ModelInfo`), never from its name.
 
 Papers with special training (recursive supervision, multi-level losses) subclass ``SRModel`` and
 override :meth:`compute_loss`; the generator may return a dict in training mode then.
@@ -16,8 +16,9 @@ import torch
 from mmengine.model import BaseDataPreprocessor, BaseModel
 
 from ..errors import ConfigError, ModelInputError
-from ..plugins import ModelInfo, check_registered, find_model
+from ..lookup import check_registered, find_model
 from ..registry import MODELS
+from ..spec import ModelInfo
 
 
 def _center_crop_to(x: torch.Tensor, hw) -> torch.Tensor:
@@ -85,7 +86,7 @@ class SRModel(BaseModel):
         else:
             if input_kind is None or channels is None or not scales:
                 raise ConfigError(f'{gname} is not declared by any plugin: give model.input_kind, model.channels '
-                                  f'and model.scales, or declare it in a plugin (srbench.plugins.ModelInfo)')
+                                  f'and model.scales, or declare it in a plugin (srbench.spec.ModelInfo)')
             info = ModelInfo(input=input_kind, channels=channels, scales=tuple(scales),
                              multiscale=bool(multiscale))
             self.plugin, self.plugin_record = None, None

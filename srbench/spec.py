@@ -1,0 +1,207 @@
+"""What a plugin author writes: the declaration of a plugin and of its networks.
+
+This module is a leaf: it imports nothing of srbench but :mod:`srbench.errors`, and no torch, so that a
+plugin's declaration stays cheap to import (``python -m srbench plugins`` and the data pipeline read
+declarations without importing any network). A plugin is one paper; its distribution declares an entry
+point in the group ``srbench.plugins`` (:data:`GROUP`) that names a :class:`Plugin` (or a callable
+returning one)::
+
+    # pyproject.toml of the plugin's distribution
+    [project.entry-points."srbench.plugins"]
+    wdsr = "srbench_plugin_wdsr:plugin"
+
+    # srbench_plugin_wdsr/__init__.py
+    from srbench.spec import ModelInfo, Plugin
+    plugin = Plugin(
+        name='wdsr',
+        modules=['srbench_plugin_wdsr.wdsr_arch'],          # imported to register the networks
+        models={'WDSR': ModelInfo(input='lr', channels='rgb', scales=(2, 3, 4))},
+        configs='configs',                                  # folder, relative to the package
+        reference='paper.json',                             # the paper's numbers (dataset x scale x metric)
+        paper=dict(title='...', year=2018, url='https://arxiv.org/abs/1808.08718'))
+
+A network is declared once: its class is registered (``@MODELS.register_module()`` in the plugin's
+module) and its :class:`ModelInfo` says what the pipeline needs to know about it. What each plugin
+registered is read from the registries by discovery (:mod:`srbench.discovery`); lookups by network name
+are in :mod:`srbench.lookup`.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import PluginError
+
+GROUP = 'srbench.plugins'
+"""The entry-point group every plugin (first-party included) is found through."""
+ENV_DISABLE = 'SRBENCH_PLUGINS_DISABLE'
+"""``SRBENCH_PLUGINS_DISABLE=a,b``: skip these plugins (plugin, entry-point or distribution name)."""
+ENV_AUTOLOAD = 'SRBENCH_PLUGINS_AUTOLOAD'
+"""``SRBENCH_PLUGINS_AUTOLOAD=0``: no discovery; only what a config imports explicitly is registered."""
+
+INPUT_KINDS = ('lr', 'bicubic')
+"""What a network takes: the LR image, or the LR image bicubic-upsampled to the HR size."""
+CHANNELS = ('y', 'rgb')
+"""What a network works on: the luminance of YCbCr, or RGB."""
+
+
+@dataclass(frozen=True)
+class SizeRequirements:
+    """The input sizes a network accepts (the height and width of the tensor it is given: the LR image
+    for ``input='lr'``, the HR-sized image for ``input='bicubic'``), in the spirit of spandrel's
+    ``SizeRequirements``. srbench checks them in one place (:class:`srbench.models.SRModel`, before the
+    network runs) and reports a violation as one :class:`~srbench.errors.ModelInputError`.
+
+    Args:
+        minimum: the smallest height and width, in pixels.
+        multiple_of: height and width must be multiples of this.
+        note: why (shown in the error message), e.g. ``'valid convolutions'``.
+
+    A requirement that depends on how the network was built (SRCNN with valid convolutions: minimum =
+    2 * border + 1) is given by the network itself: a network may define a method
+    ``size_requirements(self) -> SizeRequirements | None`` that returns the requirement of the instance in
+    its current mode (``self.training``); SRModel then checks the stricter of that and the declaration
+    (:meth:`combine`).
+    """
+    minimum: int = 1
+    multiple_of: int = 1
+    note: str = field(default='', compare=False)
+
+    def __post_init__(self):
+        for k in ('minimum', 'multiple_of'):
+            v = getattr(self, k)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                raise PluginError(f'SizeRequirements.{k} must be a positive integer, got {v!r}')
+
+    @property
+    def none(self) -> bool:
+        """True when every size of at least one pixel is accepted."""
+        return self.minimum == 1 and self.multiple_of == 1
+
+    def combine(self, other: SizeRequirements | None) -> SizeRequirements:
+        """The requirement that satisfies both (the larger minimum, the least common multiple)."""
+        if other is None or other == self:
+            return self
+        note = '; '.join(n for n in (self.note, other.note) if n)
+        return SizeRequirements(max(self.minimum, other.minimum),
+                                math.lcm(self.multiple_of, other.multiple_of), note)
+
+    def check(self, height: int, width: int) -> bool:
+        """True when an input of ``height`` x ``width`` pixels is accepted."""
+        return (min(height, width) >= self.minimum
+                and height % self.multiple_of == 0 and width % self.multiple_of == 0)
+
+    def describe(self) -> str:
+        """'at least 13x13 pixels, sides a multiple of 4' (what the error messages and listings say)."""
+        parts = []
+        if self.minimum > 1:
+            parts.append(f'at least {self.minimum}x{self.minimum} pixels')
+        if self.multiple_of > 1:
+            parts.append(f'height and width multiples of {self.multiple_of}')
+        return ', '.join(parts) or 'any size'
+
+    def as_dict(self) -> dict:
+        return dict(minimum=self.minimum, multiple_of=self.multiple_of)
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What the data pipeline and the tester need to know about a network: its one declaration.
+
+    Args:
+        input: ``'lr'`` -- the network takes the low-resolution image and upsamples it itself
+            (ESPCN, FSRCNN, ...); ``'bicubic'`` -- it takes the LR image bicubic-upsampled to the HR
+            size (SRCNN, VDSR, DRCN, DRRN).
+        channels: ``'y'`` -- the luminance of YCbCr only (the classic papers); ``'rgb'``.
+        scales: the upscaling factors the network supports.
+        multiscale: one set of weights serves every scale in ``scales`` (VDSR, DRRN); otherwise one
+            model per scale (the scale is a constructor argument).
+        trainable: False for models without weights (Bicubic): no checkpoint needed to test.
+        size: the input sizes the network accepts (:class:`SizeRequirements`, or a dict of its fields);
+            default: any size.
+    """
+    input: str
+    channels: str
+    scales: tuple = (2, 3, 4)
+    multiscale: bool = False
+    trainable: bool = True
+    size: SizeRequirements = SizeRequirements()
+    # later: the receptive field (tiled inference) and released weights belong here too
+
+    def __post_init__(self):
+        if self.input not in INPUT_KINDS:
+            raise PluginError(f'ModelInfo.input must be one of {INPUT_KINDS}, got {self.input!r}')
+        if self.channels not in CHANNELS:
+            raise PluginError(f'ModelInfo.channels must be one of {CHANNELS}, got {self.channels!r}')
+        object.__setattr__(self, 'scales', tuple(int(s) for s in self.scales))
+        size = self.size
+        if isinstance(size, dict):
+            size = SizeRequirements(**size)
+        if not isinstance(size, SizeRequirements):
+            raise PluginError(f'ModelInfo.size must be a SizeRequirements, got {type(size).__name__}')
+        object.__setattr__(self, 'size', size)
+
+    def as_dict(self) -> dict:
+        return dict(input=self.input, channels=self.channels, scales=list(self.scales),
+                    multiscale=self.multiscale, trainable=self.trainable, size=self.size.as_dict())
+
+
+@dataclass
+class Plugin:
+    """A plugin's declaration. See the module docstring for an example.
+
+    Args:
+        name: short name (``'espcn'``), used by ``SRBENCH_PLUGINS_DISABLE`` and in results.
+        modules: modules to import to register the plugin's components (these may import torch).
+            Whatever they register, in any srbench registry, belongs to the plugin: discovery reads it from
+            the registries (``python -m srbench plugins`` lists it).
+        components: optional, for plugins written for srbench 0.1: registry name (``'MODELS'``, ...) ->
+            names the modules register there. Not needed: when given, discovery checks it against what the
+            modules registered (a declared name they did not register fails the plugin).
+        models: per registered network name, its :class:`ModelInfo`.
+        configs: folder of the plugin's configs, relative to the package folder (or absolute).
+        reference: the paper's reference numbers: a JSON file name relative to the package folder,
+            or the data itself (see :meth:`reference_numbers`).
+        paper: bibliographic data (``title``, ``authors``, ``year``, ``venue``, ``url``).
+        description: one line for listings.
+    """
+    name: str
+    modules: list = field(default_factory=list)
+    components: dict = field(default_factory=dict)     # optional (see above); kept third for positional use
+    models: dict = field(default_factory=dict)
+    configs: str | None = None
+    reference: Any = None
+    paper: dict = field(default_factory=dict)
+    description: str = ''
+    # filled in by discovery
+    package_dir: Path | None = field(default=None, repr=False)
+
+    def configs_dir(self) -> Path | None:
+        if self.configs is None:
+            return None
+        p = Path(self.configs)
+        if not p.is_absolute() and self.package_dir is not None:
+            p = (self.package_dir / p).resolve()
+        return p if p.is_dir() else None
+
+    def reference_numbers(self) -> dict:
+        """The paper's numbers: ``{'params': {...}, 'results': [{'label', 'dataset', 'scale',
+        'metrics': {'PSNR': .., 'SSIM': ..}, ...}]}`` (empty dict when the plugin has none)."""
+        ref = self.reference
+        if ref is None:
+            return {}
+        if isinstance(ref, dict):
+            return ref
+        p = Path(ref)
+        if not p.is_absolute() and self.package_dir is not None:
+            p = self.package_dir / p
+        try:
+            with open(p, encoding='utf-8') as f:
+                return json.load(f)
+        except FileNotFoundError:
+            raise PluginError(f'plugin {self.name!r}: reference file {p} does not exist') from None
+        except json.JSONDecodeError as e:
+            raise PluginError(f'plugin {self.name!r}: reference file {p} is not valid JSON: {e}') from None
