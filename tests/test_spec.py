@@ -1,9 +1,12 @@
-"""The plugin declaration layer: ``srbench.spec`` (torch-free), the ``srbench.plugins`` compatibility module,
-and DataLoader workers that unpickle datasets without running discovery."""
+"""The plugin declaration layer: ``srbench.spec`` (torch-free), the declaration completing the data configs
+inside a plain MMEngine Runner, and the ``srbench.plugins`` compatibility module."""
 import subprocess
 import sys
 
-from conftest import run_tool
+import pytest
+
+from conftest import REPO, run_tool
+from srbench.errors import ConfigError
 
 
 # -- srbench.spec ---------------------------------------------------------------------------------------
@@ -26,6 +29,49 @@ def test_compatibility_module_reexports_the_same_objects():
     assert plugins.ensure_plugins_loaded is discovery.ensure_plugins_loaded
     assert plugins.records is discovery.records
     assert plugins.find_model is lookup.find_model and plugins.check_registered is lookup.check_registered
+
+
+# -- the declaration completes the data configs: a plain MMEngine Runner runs a config ---------------------
+def _demo_cfg(tmp_path, photos):
+    from mmengine.config import Config
+    cfg = Config.fromfile(str(REPO / 'configs' / 'espcn_x3_demo.py'))
+    cfg.work_dir = str(tmp_path / 'wd')
+    cfg.train_dataloader.update(batch_size=2, num_workers=0, persistent_workers=False)
+    cfg.train_dataloader.dataset.update(hr_dir=photos[0], patch_size=12, length=8)
+    cfg.train_cfg.max_iters = 2
+    cfg.default_hooks.logger.interval = 1
+    cfg.test_dataloader[0].dataset.hr_dir = photos[1]
+    return cfg
+
+
+def test_plain_runner_from_cfg_trains_and_tests(tmp_path, photos):
+    from mmengine.runner import Runner
+    cfg = _demo_cfg(tmp_path, photos)
+    for ds in (cfg.train_dataloader.dataset, cfg.test_dataloader[0].dataset):
+        assert ds.get('input_kind') is None and ds.get('channels') is None   # the config does not say
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    assert runner.iter == 2
+    ds = runner.train_dataloader.dataset
+    assert (ds.input_kind, ds.channels) == ('lr', 'y')                       # ESPCN's declaration
+    metrics = runner.test()
+    psnr = {k: v for k, v in metrics.items() if k.endswith('/PSNR')}
+    assert list(psnr) == ['sample-photos/x3/PSNR'] and 0 < psnr['sample-photos/x3/PSNR'] < 100  # 2 iters
+
+
+def test_plain_runner_contradiction_is_the_same_one_line_error(tmp_path, photos):
+    from mmengine.runner import Runner
+    cfg = _demo_cfg(tmp_path, photos)
+    cfg.train_dataloader.dataset.channels = 'rgb'
+    runner = Runner.from_cfg(cfg)
+    with pytest.raises(ConfigError, match=r"train_dataloader\.dataset\.channels='rgb', but ESPCN "
+                                          r"\(plugin 'espcn'\) takes channels='y'; remove the key"):
+        runner.train()
+    cfg = _demo_cfg(tmp_path, photos)
+    cfg.test_dataloader[0].dataset.scale = 4
+    runner = Runner.from_cfg(cfg)
+    with pytest.raises(ConfigError, match=r'test_dataloader\.dataset: scale x4, but model\.generator\.scale'):
+        runner.test()
 
 
 # -- DataLoader workers started with spawn: datasets unpickle without running discovery ------------------

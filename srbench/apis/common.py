@@ -1,7 +1,6 @@
 """Config loading and checking shared by train and test: one clear error before the Runner starts."""
 from __future__ import annotations
 
-import inspect
 import os
 from pathlib import Path
 
@@ -43,7 +42,8 @@ def load_config(config, cfg_options: dict | None = None) -> Config:
         except SRBenchError:
             raise
         except Exception as e:  # noqa: BLE001 -- syntax errors, missing _base_ files...
-            raise ConfigError(f'cannot read config {path}: {type(e).__name__}: {str(e).splitlines()[0]}') from None
+            raise ConfigError(f'cannot read config {path}: {type(e).__name__}: '
+                              f'{str(e).splitlines()[0]}') from None
     if cfg_options:
         try:
             cfg.merge_from_dict(cfg_options)
@@ -60,17 +60,6 @@ def _as_list(x):
     if x is None:
         return []
     return list(x) if isinstance(x, (list, tuple)) else [x]
-
-
-def iter_dataset_cfgs(ds):
-    """Dataset configs, through wrappers (``dataset=``) and concatenations (``datasets=[...]``)."""
-    if not isinstance(ds, dict):
-        return
-    yield ds
-    if isinstance(ds.get('dataset'), dict):
-        yield from iter_dataset_cfgs(ds['dataset'])
-    for d in _as_list(ds.get('datasets')):
-        yield from iter_dataset_cfgs(d)
 
 
 def model_info_of(cfg):
@@ -92,53 +81,23 @@ def model_info_of(cfg):
     if found is not None:
         return gname, found[0], found[1]
     if m.get('input_kind') and m.get('channels') and m.get('scales'):
-        return gname, ModelInfo(m['input_kind'], m['channels'], tuple(m['scales']), bool(m.get('multiscale'))), None
+        info = ModelInfo(m['input_kind'], m['channels'], tuple(m['scales']), bool(m.get('multiscale')))
+        return gname, info, None
     raise ConfigError(f'network {gname!r} is not declared by any plugin; declare it (srbench.spec.ModelInfo) '
                       'or give model.input_kind, model.channels and model.scales')
 
 
 def apply_model_meta(cfg) -> None:
     """Fill every dataset's ``input_kind``/``channels`` from the model's plugin metadata and check
-    scales -- the plugin declares them once; configs do not repeat them."""
-    from ..registry import DATASETS
+    scales -- the plugin declares them once; configs do not repeat them. The Runner's loops do the same
+    (:meth:`srbench.models.SRModel.complete_dataloader_cfg`); doing it here, before the Runner starts, gives
+    the one-line errors before anything is built."""
+    from ..models.sr_model import fill_data_meta
     gname, info, plugin = model_info_of(cfg)
     fixed = None if info.multiscale else cfg.model.generator.get('scale')
     for key in DATALOADER_KEYS:
         for dl in _as_list(cfg.get(key)):
-            if not isinstance(dl, dict):
-                continue
-            for i, ds in enumerate(iter_dataset_cfgs(dl.get('dataset'))):
-                t = ds.get('type')
-                if t is None:
-                    continue
-                if isinstance(t, str):
-                    check_registered('dataset', DATASETS, t)
-                    cls = DATASETS.get(t)
-                else:
-                    cls = t
-                try:
-                    params = inspect.signature(cls.__init__).parameters
-                except (TypeError, ValueError):
-                    params = {}
-                where = f'{key}.dataset' + ('' if i == 0 else f' ({t})')
-                for k, want in (('input_kind', info.input), ('channels', info.channels)):
-                    if k not in params:
-                        continue
-                    have = ds.get(k)
-                    if have is None:
-                        ds[k] = want
-                    elif have != want:
-                        raise ConfigError(
-                            f'{where}.{k}={have!r}, but {gname}' + (f' (plugin {plugin.name!r})' if plugin else '')
-                            + f' takes {k}={want!r}; remove the key to use the model\'s own')
-                scales = ds.get('scales') or ([ds['scale']] if ds.get('scale') is not None else [])
-                for s in _as_list(scales):
-                    if s not in info.scales:
-                        raise ConfigError(f'{where}: scale x{s} is not supported by {gname}; supported: '
-                                          + ', '.join(f'x{v}' for v in info.scales))
-                    if fixed is not None and s != fixed:
-                        raise ConfigError(f'{where}: scale x{s}, but model.generator.scale={fixed} '
-                                          f'({gname} is a single-scale network)')
+            fill_data_meta(dl, key, gname, info, plugin, fixed)
 
 
 def validate_config(cfg) -> None:

@@ -4,5 +4,6 @@ from .checkpoint import find_latest_checkpoint, load_checkpoint_file, load_weigh
 from .dist import setup_distributed  # noqa: F401
 from .hooks import TrainTimeLimitHook  # noqa: F401
 from .loops import MultiTestLoop  # noqa: F401
+from .model_data import TestLoop, ValLoop  # noqa: F401
 from .optim import CPUAmpOptimWrapper  # noqa: F401
 from .train_loop import IterBasedTrainLoop  # noqa: F401

@@ -13,6 +13,7 @@ from mmengine.runner.amp import autocast
 from mmengine.runner.base_loop import BaseLoop
 
 from ..registry import LOOPS
+from .model_data import complete_by_model
 
 
 def _dataset_cfg_dirs(ds_cfg) -> list[str]:
@@ -47,7 +48,7 @@ class MultiTestLoop(BaseLoop):
     def __init__(self, runner, dataloader, evaluator, fp16: bool = False, skip_missing: bool = False):
         self._runner = runner
         cfgs = dataloader if isinstance(dataloader, (list, tuple)) else [dataloader]
-        self.dataloader_cfgs = [copy.deepcopy(c) for c in cfgs]
+        self.dataloader_cfgs = [copy.deepcopy(complete_by_model(runner, c, 'test_dataloader')) for c in cfgs]
         self.evaluator_cfg = evaluator
         self.fp16, self.skip_missing = fp16, skip_missing
         self.dataloader = None

@@ -28,6 +28,7 @@ from mmengine.runner.loops import _InfiniteDataloaderIterator
 from torch.utils.data import BatchSampler
 
 from ..registry import LOOPS
+from .model_data import complete_by_model
 
 
 def index_determined(dataset) -> bool:
@@ -52,6 +53,7 @@ class IterBasedTrainLoop(_MMIterBasedTrainLoop):
 
     def __init__(self, runner, dataloader, max_iters: int, val_begin: int = 1, val_interval: int = 1000,
                  dynamic_intervals=None, fast_resume: bool = True) -> None:
+        dataloader = complete_by_model(runner, dataloader, 'train_dataloader')   # input_kind/channels
         super().__init__(runner, dataloader, max_iters, val_begin, val_interval, dynamic_intervals)
         self.fast_resume = bool(fast_resume)
 

@@ -3,13 +3,17 @@
 ``SRModel`` owns what all papers share -- the pixel loss, the input checks, the scale -- and
 delegates the network to ``generator`` (a MODELS entry from a plugin). What the pipeline needs to
 know about the network (input kind, channels, scales) comes from the plugin's declaration
-(:class:`srbench.spec.ModelInfo`), never from its name.
+(:class:`srbench.spec.ModelInfo`), never from its name. The same declaration completes the data configs: the
+Runner's loops ask the model (:meth:`SRModel.complete_dataloader_cfg`) to fill every dataset's
+``input_kind`` and ``channels`` before they build the datasets, so a config runs in a plain MMEngine
+``Runner.from_cfg`` as well as through srbench's tools.
 
 Papers with special training (recursive supervision, multi-level losses) subclass ``SRModel`` and
 override :meth:`compute_loss`; the generator may return a dict in training mode then.
 """
 from __future__ import annotations
 
+import copy
 import inspect
 
 import torch
@@ -17,7 +21,7 @@ from mmengine.model import BaseDataPreprocessor, BaseModel
 
 from ..errors import ConfigError, ModelInputError
 from ..lookup import check_registered, find_model
-from ..registry import MODELS
+from ..registry import DATASETS, MODELS
 from ..spec import ModelInfo
 
 
@@ -26,6 +30,66 @@ def _center_crop_to(x: torch.Tensor, hw) -> torch.Tensor:
     if dh == 0 and dw == 0:
         return x
     return x[..., dh // 2:dh // 2 + hw[0], dw // 2:dw // 2 + hw[1]]
+
+
+def _as_list(x):
+    if x is None:
+        return []
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def iter_dataset_cfgs(ds):
+    """Dataset configs, through wrappers (``dataset=``) and concatenations (``datasets=[...]``)."""
+    if not isinstance(ds, dict):
+        return
+    yield ds
+    if isinstance(ds.get('dataset'), dict):
+        yield from iter_dataset_cfgs(ds['dataset'])
+    for d in _as_list(ds.get('datasets')):
+        yield from iter_dataset_cfgs(d)
+
+
+def fill_data_meta(dataloader, where: str, gname: str, info: ModelInfo, plugin=None,
+                   fixed_scale=None) -> None:
+    """Complete a dataloader config from a network's declaration, in place: every dataset config (through
+    wrappers and concatenations) whose class takes ``input_kind``/``channels`` and leaves them unset gets
+    the network's; a value that contradicts the declaration, a scale the network does not support, or a
+    scale other than a single-scale network's ``fixed_scale`` is one ConfigError naming the key (``where``
+    is the config key of the dataloader, e.g. ``'train_dataloader'``)."""
+    if not isinstance(dataloader, dict):
+        return
+    for i, ds in enumerate(iter_dataset_cfgs(dataloader.get('dataset'))):
+        t = ds.get('type')
+        if t is None:
+            continue
+        if isinstance(t, str):
+            check_registered('dataset', DATASETS, t)
+            cls = DATASETS.get(t)
+        else:
+            cls = t
+        try:
+            params = inspect.signature(cls.__init__).parameters
+        except (TypeError, ValueError):
+            params = {}
+        at = f'{where}.dataset' + ('' if i == 0 else f' ({t})')
+        for k, want in (('input_kind', info.input), ('channels', info.channels)):
+            if k not in params:
+                continue
+            have = ds.get(k)
+            if have is None:
+                ds[k] = want
+            elif have != want:
+                raise ConfigError(
+                    f'{at}.{k}={have!r}, but {gname}' + (f' (plugin {plugin.name!r})' if plugin else '')
+                    + f' takes {k}={want!r}; remove the key to use the model\'s own')
+        scales = ds.get('scales') or ([ds['scale']] if ds.get('scale') is not None else [])
+        for s in _as_list(scales):
+            if s not in info.scales:
+                raise ConfigError(f'{at}: scale x{s} is not supported by {gname}; supported: '
+                                  + ', '.join(f'x{v}' for v in info.scales))
+            if fixed_scale is not None and s != fixed_scale:
+                raise ConfigError(f'{at}: scale x{s}, but model.generator.scale={fixed_scale} '
+                                  f'({gname} is a single-scale network)')
 
 
 @MODELS.register_module()
@@ -81,12 +145,14 @@ class SRModel(BaseModel):
             info, self.plugin, self.plugin_record = found
             for k, v in explicit.items():
                 if v is not None and v != getattr(info, k):
-                    raise ConfigError(f'model.{"input_kind" if k == "input" else k}={v!r} contradicts plugin '
-                                      f'{self.plugin.name!r}, which declares {k}={getattr(info, k)!r} for {gname}')
+                    raise ConfigError(f'model.{"input_kind" if k == "input" else k}={v!r} contradicts '
+                                      f'plugin {self.plugin.name!r}, which declares {k}={getattr(info, k)!r} '
+                                      f'for {gname}')
         else:
             if input_kind is None or channels is None or not scales:
-                raise ConfigError(f'{gname} is not declared by any plugin: give model.input_kind, model.channels '
-                                  f'and model.scales, or declare it in a plugin (srbench.spec.ModelInfo)')
+                raise ConfigError(f'{gname} is not declared by any plugin: give model.input_kind, '
+                                  f'model.channels and model.scales, or declare it in a plugin '
+                                  f'(srbench.spec.ModelInfo)')
             info = ModelInfo(input=input_kind, channels=channels, scales=tuple(scales),
                              multiscale=bool(multiscale))
             self.plugin, self.plugin_record = None, None
@@ -104,6 +170,17 @@ class SRModel(BaseModel):
             self._gen_takes_scale = False
         self.pixel_loss = MODELS.build(pixel_loss) if pixel_loss else None
 
+    # -- the declaration applied -----------------------------------------------------------
+    def complete_dataloader_cfg(self, dataloader, where: str = 'dataloader'):
+        """A copy of a dataloader config whose datasets' ``input_kind``/``channels`` are filled from this
+        network's declaration and checked against it, scales included (:func:`fill_data_meta`). srbench's
+        loops call it before they build their datasets; a built DataLoader is returned as it is."""
+        if not isinstance(dataloader, dict):
+            return dataloader
+        dataloader = copy.deepcopy(dataloader)
+        fill_data_meta(dataloader, where, self.generator_name, self.info, self.plugin, self.fixed_scale)
+        return dataloader
+
     # -- checks ----------------------------------------------------------------------------
     def _resolve_scale(self, metainfo, scale=None) -> int:
         if scale is None and metainfo:
@@ -118,8 +195,9 @@ class SRModel(BaseModel):
             raise ModelInputError(f'{self.generator_name} does not support scale x{scale}; supported: '
                                   + ', '.join(f'x{s}' for s in self.info.scales))
         if self.fixed_scale is not None and scale != self.fixed_scale:
-            raise ModelInputError(f'this {self.generator_name} was built for x{self.fixed_scale}, but the data '
-                                  f'is x{scale}; use a model built for x{scale} (generator.scale={scale})')
+            raise ModelInputError(f'this {self.generator_name} was built for x{self.fixed_scale}, but the '
+                                  f'data is x{scale}; use a model built for x{scale} '
+                                  f'(generator.scale={scale})')
         return scale
 
     def _check_inputs(self, inputs, gt, scale):
@@ -131,8 +209,8 @@ class SRModel(BaseModel):
             raise ModelInputError(
                 f'{self.generator_name} takes {self.info.channels.upper()} input ({want_c} channel'
                 f'{"s" if want_c > 1 else ""}), got {inputs.shape[1]} channels; set the dataset\'s '
-                f'channels={self.info.channels!r} (srbench fills it from the plugin metadata unless the config '
-                f'overrides it)')
+                f'channels={self.info.channels!r} (srbench fills it from the plugin metadata unless the '
+                f'config overrides it)')
         if gt is None:
             return
         ih, iw = inputs.shape[-2:]
@@ -155,7 +233,8 @@ class SRModel(BaseModel):
         """Pixel loss; a generator output smaller than the HR (valid convolutions) is compared with
         the centre of the HR."""
         if self.pixel_loss is None:
-            raise ConfigError(f'model.pixel_loss is not set: {self.generator_name} cannot be trained without a loss')
+            raise ConfigError(f'model.pixel_loss is not set: {self.generator_name} cannot be trained '
+                              'without a loss')
         if isinstance(outputs, dict):
             outputs = outputs['pred']
         return dict(loss=self.pixel_loss(outputs, _center_crop_to(gt, outputs.shape[-2:])))
