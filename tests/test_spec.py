@@ -1,12 +1,16 @@
-"""The plugin declaration layer: ``srbench.spec`` (torch-free), the declaration completing the data configs
-inside a plain MMEngine Runner, and the ``srbench.plugins`` compatibility module."""
+"""The plugin declaration layer: ``srbench.spec`` (torch-free), size requirements checked in one place
+(SRModel), the declaration completing the data configs inside a plain MMEngine Runner, and the
+``srbench.plugins`` compatibility module."""
 import subprocess
 import sys
 
 import pytest
+import torch
 
 from conftest import REPO, run_tool
-from srbench.errors import ConfigError
+from srbench.errors import ConfigError, ModelInputError, PluginError
+from srbench.models import SRModel
+from srbench.spec import ModelInfo, SizeRequirements
 
 
 # -- srbench.spec ---------------------------------------------------------------------------------------
@@ -29,6 +33,82 @@ def test_compatibility_module_reexports_the_same_objects():
     assert plugins.ensure_plugins_loaded is discovery.ensure_plugins_loaded
     assert plugins.records is discovery.records
     assert plugins.find_model is lookup.find_model and plugins.check_registered is lookup.check_registered
+
+
+def test_size_requirements():
+    r = SizeRequirements(minimum=13)
+    assert r.check(13, 40) and not r.check(12, 40) and not r.check(40, 12)
+    m = SizeRequirements(multiple_of=4)
+    assert m.check(8, 12) and not m.check(8, 10) and not m.check(6, 8)
+    both = SizeRequirements(minimum=5, multiple_of=2).combine(SizeRequirements(minimum=3, multiple_of=3))
+    assert (both.minimum, both.multiple_of) == (5, 6)
+    assert SizeRequirements().none and SizeRequirements().combine(None).none
+    assert r.describe() == 'at least 13x13 pixels' and m.describe() == 'height and width multiples of 4'
+    for bad in (dict(minimum=0), dict(multiple_of=-2), dict(minimum=2.5), dict(minimum=True)):
+        with pytest.raises(PluginError, match='must be a positive integer'):
+            SizeRequirements(**bad)
+    info = ModelInfo('lr', 'y', size=dict(minimum=4, multiple_of=2))
+    assert info.size == SizeRequirements(4, 2)
+    assert info.as_dict()['size'] == dict(minimum=4, multiple_of=2)
+    assert ModelInfo('lr', 'y').size.none
+    with pytest.raises(PluginError, match='ModelInfo.size must be a SizeRequirements'):
+        ModelInfo('lr', 'y', size=13)
+
+
+# -- size requirements, checked by SRModel before the network runs -----------------------------------------
+def test_srcnn_valid_convolutions_need_13_pixels_one_clear_error():
+    """SRCNN 9-1-5 with valid convolutions (training) loses 6 pixels per side: the instance states the
+    minimum 2 * 6 + 1 = 13 and SRModel refuses smaller inputs, naming the network, size and requirement."""
+    model = SRModel(generator=dict(type='SRCNN', scale=3), pixel_loss=dict(type='MSELoss'))
+    model.train()
+    meta = [dict(scale=3)]
+    with pytest.raises(ModelInputError, match=r'^SRCNN takes inputs of at least 13x13 pixels '
+                                              r'\(valid convolutions, training mode\), got 30x12$'):
+        model(torch.rand(1, 1, 12, 30), dict(gt=torch.rand(1, 1, 12, 30), metainfo=meta), mode='loss')
+    out = model(torch.rand(1, 1, 13, 13), dict(gt=torch.rand(1, 1, 13, 13), metainfo=meta), mode='loss')
+    assert torch.isfinite(out['loss'])
+    # eval mode pads (the authors' test code): any size
+    model.eval()
+    with torch.no_grad():
+        assert model(torch.rand(1, 1, 5, 7), None, mode='tensor', scale=3).shape[-2:] == (5, 7)
+    # the requirement follows the constructor: 9-5-5 loses 8 pixels per side
+    big = SRModel(generator=dict(type='SRCNN', scale=3, kernel_sizes=(9, 5, 5)))
+    big.train()
+    assert big.size_requirements().minimum == 17
+    big.eval()
+    assert big.size_requirements().none
+    zeros = SRModel(generator=dict(type='SRCNN', scale=3, train_padding='zeros'))
+    zeros.train()
+    assert zeros.size_requirements().none
+
+
+def test_declared_size_requirements_are_checked(monkeypatch):
+    """A requirement declared in ModelInfo (here put in ESPCN's place) is checked, and combined with the
+    network's own."""
+    model = SRModel(generator=dict(type='ESPCN', scale=2))
+    model.info = ModelInfo('lr', 'y', scales=(2,), size=SizeRequirements(minimum=4, multiple_of=4))
+    model.eval()
+    with torch.no_grad():
+        assert model(torch.rand(1, 1, 8, 12), None, mode='tensor').shape[-2:] == (16, 24)
+        with pytest.raises(ModelInputError, match=r'^ESPCN takes inputs of at least 4x4 pixels, height and '
+                                                  r'width multiples of 4, got 10x8$'):
+            model(torch.rand(1, 1, 8, 10), None, mode='tensor')
+    monkeypatch.setattr(type(model.generator), 'size_requirements',
+                        lambda self: SizeRequirements(minimum=9, multiple_of=3), raising=False)
+    r = model.size_requirements()
+    assert (r.minimum, r.multiple_of) == (9, 12)
+
+
+def test_lapsrn_needs_no_size_beyond_one_pixel():
+    """LapSRN's declaration states no requirement: every level is padded 3x3 convolutions and x2
+    transposed convolutions, which take a 1x1 LR image at every scale."""
+    from srbench.lookup import find_model
+    assert find_model('LapSRN')[0].size.none
+    for scale in (2, 4, 8):
+        model = SRModel(generator=dict(type='LapSRN', scale=scale, depth=1, mid_channels=4)).eval()
+        with torch.no_grad():
+            out = model(torch.rand(1, 1, 1, 1), None, mode='tensor', scale=scale)
+        assert out.shape[-2:] == (scale, scale)
 
 
 # -- the declaration completes the data configs: a plain MMEngine Runner runs a config ---------------------

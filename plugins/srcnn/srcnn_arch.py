@@ -13,14 +13,19 @@ Training uses *valid* convolutions (Sec. 4.1: "all the convolutional layers have
 patch. Testing needs a full-size image: the authors' MATLAB test code filters every layer with
 ``imfilter(..., 'same', 'replicate')``, i.e. edge padding. The network therefore switches by itself:
 ``train_padding`` in training mode, ``test_padding`` in eval mode (validation, tools/test.py).
+
+With valid convolutions an input must be larger than the border lost on both sides: the network states it
+through :meth:`SRCNN.size_requirements` (minimum 2 * border + 1 in a mode that uses valid convolutions), and
+:class:`srbench.models.SRModel` checks it before the network runs.
 """
 from __future__ import annotations
 
 import torch.nn.functional as F
 from torch import nn
 
-from srbench.errors import ConfigError, ModelInputError
+from srbench.errors import ConfigError
 from srbench.registry import MODELS
+from srbench.spec import SizeRequirements
 
 PADDINGS = ('valid', 'replicate', 'zeros')
 
@@ -69,6 +74,15 @@ class SRCNN(nn.Module):
         """Pixels lost on each side in valid mode."""
         return sum(c.kernel_size[0] // 2 for c in (self.conv1, self.conv2, self.conv3))
 
+    def size_requirements(self) -> SizeRequirements | None:
+        """The input size this instance needs in its current mode (the protocol of
+        :class:`srbench.spec.SizeRequirements`): valid convolutions lose ``border`` pixels on each side, so
+        an input must be at least 2 * border + 1 pixels high and wide; padded convolutions take any size."""
+        padding = self.train_padding if self.training else self.test_padding
+        if padding != 'valid':
+            return None
+        return SizeRequirements(minimum=2 * self.border + 1, note='valid convolutions')
+
     @staticmethod
     def _conv(conv: nn.Conv2d, x, padding: str):
         p = conv.kernel_size[0] // 2
@@ -79,9 +93,6 @@ class SRCNN(nn.Module):
 
     def forward(self, x):
         padding = self.train_padding if self.training else self.test_padding
-        if padding == 'valid' and min(x.shape[-2:]) <= 2 * self.border:
-            raise ModelInputError(f'SRCNN with valid convolutions needs inputs larger than {2 * self.border}x'
-                                  f'{2 * self.border} pixels, got {x.shape[-1]}x{x.shape[-2]}')
         x = self.relu(self._conv(self.conv1, x, padding))
         x = self.relu(self._conv(self.conv2, x, padding))
         return self._conv(self.conv3, x, padding)

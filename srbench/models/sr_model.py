@@ -2,7 +2,7 @@
 
 ``SRModel`` owns what all papers share -- the pixel loss, the input checks, the scale -- and
 delegates the network to ``generator`` (a MODELS entry from a plugin). What the pipeline needs to
-know about the network (input kind, channels, scales) comes from the plugin's declaration
+know about the network (input kind, channels, scales, input sizes) comes from the plugin's declaration
 (:class:`srbench.spec.ModelInfo`), never from its name. The same declaration completes the data configs: the
 Runner's loops ask the model (:meth:`SRModel.complete_dataloader_cfg`) to fill every dataset's
 ``input_kind`` and ``channels`` before they build the datasets, so a config runs in a plain MMEngine
@@ -22,7 +22,7 @@ from mmengine.model import BaseDataPreprocessor, BaseModel
 from ..errors import ConfigError, ModelInputError
 from ..lookup import check_registered, find_model
 from ..registry import DATASETS, MODELS
-from ..spec import ModelInfo
+from ..spec import ModelInfo, SizeRequirements
 
 
 def _center_crop_to(x: torch.Tensor, hw) -> torch.Tensor:
@@ -181,6 +181,16 @@ class SRModel(BaseModel):
         fill_data_meta(dataloader, where, self.generator_name, self.info, self.plugin, self.fixed_scale)
         return dataloader
 
+    def size_requirements(self) -> SizeRequirements:
+        """The input sizes the network accepts now: its declaration (``ModelInfo.size``), made stricter by the
+        network's own ``size_requirements()`` when it defines one (a requirement that depends on constructor
+        arguments or on the training/eval mode, see :class:`srbench.spec.SizeRequirements`)."""
+        req = self.info.size
+        own = getattr(self.generator, 'size_requirements', None)
+        if callable(own):
+            req = req.combine(own())
+        return req
+
     # -- checks ----------------------------------------------------------------------------
     def _resolve_scale(self, metainfo, scale=None) -> int:
         if scale is None and metainfo:
@@ -211,19 +221,25 @@ class SRModel(BaseModel):
                 f'{"s" if want_c > 1 else ""}), got {inputs.shape[1]} channels; set the dataset\'s '
                 f'channels={self.info.channels!r} (srbench fills it from the plugin metadata unless the '
                 f'config overrides it)')
-        if gt is None:
-            return
         ih, iw = inputs.shape[-2:]
-        gh, gw = gt.shape[-2:]
-        if self.info.input == 'lr' and (ih * scale, iw * scale) != (gh, gw):
-            kind = 'HR-sized (bicubic-upsampled)' if (ih, iw) == (gh, gw) else f'{iw}x{ih}'
+        if gt is not None:
+            gh, gw = gt.shape[-2:]
+            if self.info.input == 'lr' and (ih * scale, iw * scale) != (gh, gw):
+                kind = 'HR-sized (bicubic-upsampled)' if (ih, iw) == (gh, gw) else f'{iw}x{ih}'
+                raise ModelInputError(
+                    f'{self.generator_name} takes the LR image (HR size / {scale}), got {kind} input for a '
+                    f'{gw}x{gh} HR; set the dataset\'s input_kind="lr"')
+            if self.info.input == 'bicubic' and (ih, iw) != (gh, gw):
+                raise ModelInputError(
+                    f'{self.generator_name} takes the LR image bicubic-upsampled to the HR size ({gw}x{gh}), '
+                    f'got {iw}x{ih} input; set the dataset\'s input_kind="bicubic"')
+        # the one place where the sizes a network accepts are checked (ModelInfo.size + the network's own)
+        req = self.size_requirements()
+        if not req.check(ih, iw):
             raise ModelInputError(
-                f'{self.generator_name} takes the LR image (HR size / {scale}), got {kind} input for a '
-                f'{gw}x{gh} HR; set the dataset\'s input_kind="lr"')
-        if self.info.input == 'bicubic' and (ih, iw) != (gh, gw):
-            raise ModelInputError(
-                f'{self.generator_name} takes the LR image bicubic-upsampled to the HR size ({gw}x{gh}), got '
-                f'{iw}x{ih} input; set the dataset\'s input_kind="bicubic"')
+                f'{self.generator_name} takes inputs of {req.describe()}'
+                + (f' ({req.note}, {"training" if self.training else "eval"} mode)' if req.note else '')
+                + f', got {iw}x{ih}')
 
     # -- forward ---------------------------------------------------------------------------
     def run_generator(self, inputs: torch.Tensor, scale: int):
