@@ -161,6 +161,15 @@ def _check_declaration(r: PluginRecord) -> None:
                                        f'(known: {", ".join(sorted(BY_NAME))})')
 
 
+def _roll_back(before: dict[str, set[str]]) -> None:
+    """Remove what was registered since ``before``, so nothing of a half-loaded plugin is used."""
+    from .registry import BY_NAME
+    for k, old in before.items():
+        reg = BY_NAME[k]
+        for n in set(reg.module_dict) - old:
+            reg._module_dict.pop(n, None)
+
+
 def _import_plugin(r: PluginRecord, records: list[PluginRecord]) -> None:
     """Import a plugin's modules, record what they registered; roll back a plugin that fails."""
     from .registry import BY_NAME, MODELS
@@ -173,6 +182,7 @@ def _import_plugin(r: PluginRecord, records: list[PluginRecord]) -> None:
         msg = str(e).strip('"\'')
         m = _ALREADY.match(msg)
         if m:
+            _roll_back(before)      # the same error again on the next lookup, not one about our own leftovers
             others = [o for o in records if o is not r]
             raise PluginConflictError(
                 f'{r.who} registers {m["name"]!r} in {m["registry"]}, which '
@@ -190,11 +200,7 @@ def _import_plugin(r: PluginRecord, records: list[PluginRecord]) -> None:
             r.status = 'failed'
             r.error = 'declares components its modules did not register: ' + ', '.join(dict.fromkeys(missing))
     if r.status == 'failed':
-        # roll back what the broken plugin registered, so nothing half-loaded is used
-        for k, old in before.items():
-            reg = BY_NAME[k]
-            for n in set(reg.module_dict) - old:
-                reg._module_dict.pop(n, None)
+        _roll_back(before)
         r.registered = {}
         logger.warning('srbench: %s failed to load and is skipped: %s', r.who, r.error)
     else:

@@ -44,10 +44,10 @@ class {cls}Loss(nn.Module):                     # registered, declared nowhere: 
 
 
 def make_dist(root: Path, dist: str, pkg: str, plugin: str, cls: str, version='0.3.1', broken=False,
-              old_style=False, components=None, lookups=False) -> Path:
+              old_style=False, components=None, lookups=False, first_cls=None) -> Path:
     """A throwaway plugin distribution. The declaration is written as a plugin author writes it now
     (``srbench.spec``, no ``components``) or, with ``old_style``, as for srbench 0.1 (``srbench.plugins``,
-    with ``components``: by default the one network)."""
+    with ``components``: by default the one network). ``first_cls``: a network registered before ``cls``."""
     d = root / dist
     (d / pkg).mkdir(parents=True)
     (d / 'pyproject.toml').write_text(textwrap.dedent(f'''
@@ -70,7 +70,8 @@ def make_dist(root: Path, dist: str, pkg: str, plugin: str, cls: str, version='0
                         models={{{cls!r}: ModelInfo(input='lr', channels='y', scales=(2,))}},
                         paper=dict(title='A toy', year=2099))
         '''))
-    arch = ARCH.format(cls=cls) + (LOOKUPS.format(cls=cls) if lookups else '')
+    arch = (ARCH.format(cls=first_cls) if first_cls else '') + ARCH.format(cls=cls)
+    arch += LOOKUPS.format(cls=cls) if lookups else ''
     if broken:
         arch = 'raise ImportError("toy plugin needs the missing package nonexistent_dependency_xyz")\n' + arch
     (d / pkg / 'arch.py').write_text(arch)
@@ -185,11 +186,26 @@ def test_name_clash_is_one_clear_error_naming_both_distributions(tmp_path):
     # one declared the 0.1 way (with components), one the current way: the clash is found either way
     a = make_dist(tmp_path, 'srbench-plugin-clash-a', 'sbt_clash_a', 'clash_a', 'ClashNet', version='1.0',
                   old_style=True)
-    b = make_dist(tmp_path, 'srbench-plugin-clash-b', 'sbt_clash_b', 'clash_b', 'ClashNet', version='2.0')
+    b = make_dist(tmp_path, 'srbench-plugin-clash-b', 'sbt_clash_b', 'clash_b', 'ClashNet', version='2.0',
+                  first_cls='ClashHelper')
     env = install([a, b], tmp_path / 'site')
     line = error_line(run_tool(['-m', 'srbench', 'plugins'], env=env))
     assert 'srbench-plugin-clash-a 1.0' in line and 'srbench-plugin-clash-b 2.0' in line
     assert "'ClashNet'" in line
+    # asked again in the same process, the same error (what clash_b registered before the clash was removed)
+    code = ('from srbench.discovery import records\n'
+            'msgs = []\n'
+            'for _ in range(2):\n'
+            '    try:\n'
+            '        records()\n'
+            '    except Exception as e:\n'
+            '        msgs.append(f"{type(e).__name__}: {e}")\n'
+            'print(len(msgs), msgs[0] == msgs[-1], msgs[-1])')
+    p = run_tool(['-c', code], env=env)
+    assert p.returncode == 0, p.stderr[-3000:]
+    assert p.stdout.strip().splitlines()[-1].startswith("2 True PluginConflictError: plugin 'clash_b' "
+                                                        "(distribution srbench-plugin-clash-b 2.0) registers "
+                                                        "'ClashNet'"), p.stdout
     # the same error stops a build, and disabling one of them resolves it
     line = error_line(run_tool([REPO / 'tools' / 'train.py', REPO / 'configs' / 'espcn_x3.py'], env=env))
     assert 'srbench-plugin-clash-a' in line and 'srbench-plugin-clash-b' in line
