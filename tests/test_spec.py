@@ -1,6 +1,7 @@
 """The plugin declaration layer: ``srbench.spec`` (torch-free), size requirements checked in one place
 (SRModel), the declaration completing the data configs inside a plain MMEngine Runner, and the
 ``srbench.plugins`` compatibility module."""
+import itertools
 import subprocess
 import sys
 
@@ -112,10 +113,14 @@ def test_lapsrn_needs_no_size_beyond_one_pixel():
 
 
 # -- the declaration completes the data configs: a plain MMEngine Runner runs a config ---------------------
+_RUNS = itertools.count()
+
+
 def _demo_cfg(tmp_path, photos):
     from mmengine.config import Config
     cfg = Config.fromfile(str(REPO / 'configs' / 'espcn_x3_demo.py'))
     cfg.work_dir = str(tmp_path / 'wd')
+    cfg.experiment_name = f'plain_runner_{next(_RUNS)}'     # two runners in one second: MMEngine's instances
     cfg.train_dataloader.update(batch_size=2, num_workers=0, persistent_workers=False)
     cfg.train_dataloader.dataset.update(hr_dir=photos[0], patch_size=12, length=8)
     cfg.train_cfg.max_iters = 2
