@@ -14,8 +14,8 @@ harness overhead (goal: <= 1.10).
 Default models: the light ones (srcnn fsrcnn fsrcnn_s espcn vdsr lapsrn). ``drcn`` and ``drrn`` take
 minutes per iteration at batch 16 on two cores: ask for them explicitly (or ``all``).
 ``--history N`` times the harness as it is N iterations into a run: the message hub's logged scalars
-already hold N values (MMEngine 0.10's ``HistoryBuffer.update`` copies the whole history per call; srbench
-installs an amortised O(1) one -- ``--mmengine-history`` puts MMEngine's back, for comparison).
+already hold N values (MMEngine 0.10's ``HistoryBuffer.update`` copies the whole history per call; srbench's
+patches install an amortised O(1) one -- ``--mmengine-history`` puts MMEngine's back, for comparison).
 Timings alternate harness / bare ``--repeats`` times. Printed: the median rates and their ratio, and the
 ratio of the best rates (less sensitive to other load on a shared machine).
 """
@@ -170,12 +170,11 @@ def main():
     if bad:
         sys.exit(f'unknown model(s) {bad}; known: {", ".join(MODELS)}')
     torch.set_num_threads(a.threads)
-    import srbench.engine  # noqa: F401  (installs srbench's HistoryBuffer.update)
+    from srbench.engine import patches
+    patches.install()           # what build_runner does; done first so that --mmengine-history can undo one
     if a.mmengine_history:
         from mmengine.logging import HistoryBuffer
-
-        from srbench.engine.history import mmengine_update
-        HistoryBuffer.update = mmengine_update
+        HistoryBuffer.update = patches.MMENGINE_HISTORY_UPDATE
     register_fixed_dataset()
     print(f'torch {torch.__version__}, {a.threads} thread(s), batch {a.batch}; '
           f'medians of {a.repeats} alternated runs; logged history {a.history} '
