@@ -256,3 +256,20 @@ def test_upstream_collate_lookup_still_ignores_the_scope():
             return
     upstream_fixed('the collate_fn lookup (Runner.build_dataloader finds scoped functions)',
                    "the 'root_collate' patch")
+
+
+def test_training_without_the_patches_is_one_clear_error(tmp_path):
+    """A Runner built by hand from an srbench config, without install(): srbench's train loop says what to do
+    (instead of MMEngine failing on the collate lookup, or saving checkpoints srbench will not load)."""
+    out = run_py(f'''
+from mmengine.runner import Runner
+from srbench.apis.train import prepare_train_cfg
+from srbench.errors import ConfigError
+cfg = prepare_train_cfg({str(REPO / 'configs' / 'espcn_x3_demo.py')!r}, work_dir={str(tmp_path / 'wd')!r})
+runner = Runner.from_cfg(cfg)
+try:
+    runner.train()
+except ConfigError as e:
+    print('error:', e)
+''')
+    assert 'call srbench.engine.patches.install() before building the Runner' in out

@@ -161,8 +161,8 @@ def sha256_file(filename, chunk: int = 1 << 20) -> str:
 def find_latest_checkpoint(work_dir) -> str | None:
     """The newest checkpoint of a work dir: the file that MMEngine's ``last_checkpoint`` pointer names
     (:func:`mmengine.runner.find_latest_checkpoint`) if it exists, else the highest ``iter_*.pth`` /
-    ``epoch_*.pth`` -- the pointer is missing when a run was killed before its first save, and stale
-    when the work dir was moved or the checkpoint it names was deleted."""
+    ``epoch_*.pth``: the pointer can be missing (checkpoints copied without it) or stale (the work dir
+    moved, or the checkpoint it names deleted)."""
     wd = Path(work_dir)
     last = _mm_find_latest_checkpoint(str(wd))
     if last and Path(last).is_file():
