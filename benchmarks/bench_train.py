@@ -139,15 +139,14 @@ def harness_rate(cfg_path, x, y, scale, iters, warmup, work_dir, history=0):
     return watch.n / (watch.t1 - watch.t0), runner
 
 
-def bare_rate(model, optimizer, x, y, iters, warmup):
-    """The same network, loss and optimizer in a plain loop."""
-    gen, loss_fn = model.generator, model.compute_loss
-    gen.train()
+def bare_rate(model, optimizer, x, y, scale, iters, warmup):
+    """The same network, loss and optimizer in a plain loop (``forward_train``: the network and the paper's
+    loss, without SRModel's checks and MMEngine's train step)."""
+    model.train()
     for i in range(warmup + iters):
         if i == warmup:
             t0 = time.perf_counter()
-        out = gen(x)
-        loss = sum(v for k, v in loss_fn(out, y, None).items() if 'loss' in k)
+        loss = sum(v for k, v in model.forward_train(x, y, None, scale).items() if 'loss' in k)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -196,7 +195,7 @@ def main():
                 opt = type(runner.optim_wrapper.optimizer)(model.parameters(),
                                                            **runner.optim_wrapper.optimizer.defaults)
                 hs.append(h)
-                bs.append(bare_rate(model, opt, x, y, iters, 2))
+                bs.append(bare_rate(model, opt, x, y, scale, iters, 2))
             h, b = statistics.median(hs), statistics.median(bs)
             print(f'{name:10} {h:13.2f} {b:10.2f} {b / h:8.3f}x  {max(bs) / max(hs):12.3f}x   '
                   f'({iters} iterations per timing)', flush=True)

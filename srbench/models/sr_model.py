@@ -6,7 +6,8 @@ know about the network (input kind, channels, scales) comes from the plugin's de
 (:class:`srbench.plugins.ModelInfo`), never from its name.
 
 Papers with special training (recursive supervision, multi-level losses) subclass ``SRModel`` and
-override :meth:`compute_loss`; the generator may return a dict in training mode then.
+override :meth:`forward_train`, asking their network for the intermediate outputs through an explicit
+method; the network's ``forward`` returns the SR image in every mode.
 """
 from __future__ import annotations
 
@@ -155,9 +156,11 @@ class SRModel(BaseModel):
         the centre of the HR."""
         if self.pixel_loss is None:
             raise ConfigError(f'model.pixel_loss is not set: {self.generator_name} cannot be trained without a loss')
-        if isinstance(outputs, dict):
-            outputs = outputs['pred']
         return dict(loss=self.pixel_loss(outputs, _center_crop_to(gt, outputs.shape[-2:])))
+
+    def forward_train(self, inputs: torch.Tensor, gt: torch.Tensor, data_samples, scale: int) -> dict:
+        """The losses of a checked training batch: the generator's SR image against ``gt``."""
+        return self.compute_loss(self.run_generator(inputs, scale), gt, data_samples)
 
     def forward(self, inputs, data_samples=None, mode: str = 'tensor', scale=None):
         meta = data_samples.get('metainfo') if isinstance(data_samples, dict) else None
@@ -167,10 +170,8 @@ class SRModel(BaseModel):
         if mode == 'loss':
             if gt is None:
                 raise ModelInputError('training needs ground truth (data_samples["gt"])')
-            return self.compute_loss(self.run_generator(inputs, s), gt, data_samples)
+            return self.forward_train(inputs, gt, data_samples, s)
         out = self.run_generator(inputs, s)
-        if isinstance(out, dict):
-            out = out['pred']
         if mode == 'tensor':
             return out
         if mode == 'predict':
