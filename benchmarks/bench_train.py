@@ -14,8 +14,8 @@ harness overhead (goal: <= 1.10).
 Default models: the light ones (srcnn fsrcnn fsrcnn_s espcn vdsr lapsrn). ``drcn`` and ``drrn`` take
 minutes per iteration at batch 16 on two cores: ask for them explicitly (or ``all``).
 ``--history N`` times the harness as it is N iterations into a run: the message hub's logged scalars
-already hold N values (MMEngine 0.10's ``HistoryBuffer.update`` copies the whole history per call; srbench
-installs an amortised O(1) one -- ``--mmengine-history`` puts MMEngine's back, for comparison).
+already hold N values (MMEngine 0.10's ``HistoryBuffer.update`` copies the whole history per call; srbench's
+patches install an amortised O(1) one -- ``--mmengine-history`` puts MMEngine's back, for comparison).
 Timings alternate harness / bare ``--repeats`` times. Printed: the median rates and their ratio, and the
 ratio of the best rates (less sensitive to other load on a shared machine).
 """
@@ -139,15 +139,14 @@ def harness_rate(cfg_path, x, y, scale, iters, warmup, work_dir, history=0):
     return watch.n / (watch.t1 - watch.t0), runner
 
 
-def bare_rate(model, optimizer, x, y, iters, warmup):
-    """The same network, loss and optimizer in a plain loop."""
-    gen, loss_fn = model.generator, model.compute_loss
-    gen.train()
+def bare_rate(model, optimizer, x, y, scale, iters, warmup):
+    """The same network, loss and optimizer in a plain loop (``forward_train``: the network and the paper's
+    loss, without SRModel's checks and MMEngine's train step)."""
+    model.train()
     for i in range(warmup + iters):
         if i == warmup:
             t0 = time.perf_counter()
-        out = gen(x)
-        loss = sum(v for k, v in loss_fn(out, y, None).items() if 'loss' in k)
+        loss = sum(v for k, v in model.forward_train(x, y, None, scale).items() if 'loss' in k)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -170,12 +169,11 @@ def main():
     if bad:
         sys.exit(f'unknown model(s) {bad}; known: {", ".join(MODELS)}')
     torch.set_num_threads(a.threads)
-    import srbench.engine  # noqa: F401  (installs srbench's HistoryBuffer.update)
+    from srbench.engine import patches
+    patches.install()           # what build_runner does; done first so that --mmengine-history can undo one
     if a.mmengine_history:
         from mmengine.logging import HistoryBuffer
-
-        from srbench.engine.history import mmengine_update
-        HistoryBuffer.update = mmengine_update
+        HistoryBuffer.update = patches.MMENGINE_HISTORY_UPDATE
     register_fixed_dataset()
     print(f'torch {torch.__version__}, {a.threads} thread(s), batch {a.batch}; '
           f'medians of {a.repeats} alternated runs; logged history {a.history} '
@@ -197,7 +195,7 @@ def main():
                 opt = type(runner.optim_wrapper.optimizer)(model.parameters(),
                                                            **runner.optim_wrapper.optimizer.defaults)
                 hs.append(h)
-                bs.append(bare_rate(model, opt, x, y, iters, 2))
+                bs.append(bare_rate(model, opt, x, y, scale, iters, 2))
             h, b = statistics.median(hs), statistics.median(bs)
             print(f'{name:10} {h:13.2f} {b:10.2f} {b / h:8.3f}x  {max(bs) / max(hs):12.3f}x   '
                   f'({iters} iterations per timing)', flush=True)

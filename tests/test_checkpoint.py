@@ -18,7 +18,8 @@ def mmengine_like_checkpoint():
     return {'meta': {'iter': 10, 'seed': np.int64(7), 'cfg': 'model = dict()'},
             'state_dict': collections.OrderedDict(w=torch.arange(6.).reshape(2, 3)),
             'message_hub': {'log_scalars': collections.OrderedDict({'train/loss': hb}),
-                            'runtime_info': {'iter': 10, 'arr': np.arange(3)}, 'resumed_keys': {'iter': True}},
+                            'runtime_info': {'iter': 10, 'arr': np.arange(3)},
+                            'resumed_keys': {'iter': True}},
             'param_schedulers': [{'milestones': collections.Counter({60: 1, 90: 1}), 'last_step': 10}]}
 
 
@@ -30,7 +31,8 @@ def test_saved_checkpoint_loads_with_plain_weights_only_and_round_trips(tmp_path
     hb = back['message_hub']['log_scalars']['train/loss']
     assert isinstance(hb, HistoryBuffer) and hb.mean() == pytest.approx((0.5 + 0.25 + 0.125) / 3)
     assert back['param_schedulers'][0]['milestones'] == collections.Counter({60: 1, 90: 1})
-    assert back['meta']['seed'] == 7 and np.array_equal(back['message_hub']['runtime_info']['arr'], np.arange(3))
+    assert back['meta']['seed'] == 7
+    assert np.array_equal(back['message_hub']['runtime_info']['arr'], np.arange(3))
     assert torch.equal(back['state_dict']['w'], torch.arange(6.).reshape(2, 3))
     assert not list(tmp_path.glob('.*tmp*'))
 
@@ -94,7 +96,17 @@ def test_find_latest_checkpoint_survives_a_stale_pointer(tmp_path):
     assert ck.find_latest_checkpoint(tmp_path) == str(tmp_path / 'iter_5.pth')
 
 
-@pytest.mark.skipif(not torch.cuda.is_available(), reason='needs a CUDA device (run benchmarks/gpu_session.sh)')
+def test_find_latest_checkpoint_without_a_pointer(tmp_path):
+    assert ck.find_latest_checkpoint(tmp_path) is None
+    assert ck.find_latest_checkpoint(tmp_path / 'missing') is None
+    for n in (2, 10, 9):
+        ck.save_checkpoint({'state_dict': {'w': torch.ones(1)}}, str(tmp_path / f'iter_{n}.pth'))
+    (tmp_path / 'iter_best.pth').write_bytes(b'')             # no number: ignored
+    assert ck.find_latest_checkpoint(tmp_path) == str(tmp_path / 'iter_10.pth')
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(),
+                    reason='needs a CUDA device (run benchmarks/gpu_session.sh)')
 def test_checkpoint_loads_onto_a_gpu(tmp_path):
     # a resume on a GPU maps every tensor to the GPU, the encoded HistoryBuffer and arrays too
     f = tmp_path / 'iter_10.pth'

@@ -14,6 +14,7 @@ from srbench.data import (H5PatchDataset, LMDBDataset, PatchPairDataset, RandomC
                           sr_collate)
 from srbench.data.common import make_lr, mod_crop, upsample
 from srbench.data.writers import LMDBWriter
+from srbench.engine.patches import install as install_patches
 from srbench.errors import ConfigError, DataError
 from srbench.transforms.imresize import imresize_np
 
@@ -225,6 +226,7 @@ def test_scale_batch_sampler_through_mmengine_with_workers(tmp_path):
     p = _multiscale_h5(tmp_path)
     ds_cfg = dict(type='H5PatchDataset', h5_path=str(p), input_kind='bicubic', channels='y')
     H5PatchDataset(p, input_kind='bicubic', channels='y')[0]    # the parent has used the file before forking
+    install_patches()                                           # as the runner set-up: sr_collate in the root
     with DefaultScope.overwrite_default_scope('srbench'):
         dl = Runner.build_dataloader(dict(
             dataset=ds_cfg, batch_size=4, num_workers=2, persistent_workers=False,

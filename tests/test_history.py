@@ -7,8 +7,13 @@ import numpy as np
 import pytest
 from mmengine.logging import HistoryBuffer
 
-import srbench.engine  # noqa: F401  (installs the fast update)
+from srbench.engine import patches
 from srbench.engine.history import fast_update
+
+
+@pytest.fixture(autouse=True, scope='module')
+def installed():
+    patches.install()
 
 
 def reference_update(buf, log_val, count=1):
@@ -54,3 +59,20 @@ def test_copies_and_pickles_hold_only_the_history_and_keep_working():
     hb._log_history, hb._count_history = np.array([1.0, 2.0]), np.array([1, 1])
     hb.update(3.0)
     assert np.array_equal(hb.data[0], [1.0, 2.0, 3.0])
+
+
+def test_state_is_mmengines_without_the_spare_capacity():
+    from srbench.engine.history import getstate
+    hb = HistoryBuffer()
+    for v in range(300):
+        hb.update(float(v))
+    ours = getstate(hb)
+    ref = HistoryBuffer()
+    for v in range(300):
+        patches.MMENGINE_HISTORY_UPDATE(ref, float(v))
+    theirs = dict(patches.MMENGINE_HISTORY_GETSTATE(ref))
+    assert sorted(ours) == sorted(theirs)                     # statistics_methods included, no _srbench_buf
+    assert ours['statistics_methods'] is theirs['statistics_methods']
+    for k in ('_log_history', '_count_history'):
+        assert np.array_equal(ours[k], theirs[k]) and ours[k].dtype == theirs[k].dtype
+        assert ours[k].base is None and ours[k].size == 300   # its own array, not a view of the buffer

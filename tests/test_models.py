@@ -221,7 +221,7 @@ def test_fsrcnn_shifted_input_shifts_the_output(scale):
     assert torch.allclose(a[..., m:-m, m + scale:-m], b[..., m:-m, m:-m - scale], atol=1e-5)
 
 
-# -- DRCN and LapSRN training models -----------------------------------------------------------------
+# -- DRCN and LapSRN: plain networks, training models that ask for the intermediate outputs ------------------
 def test_drcn_recursive_supervision_and_alpha_schedule():
     model = MODELS.build(dict(type='DRCNModel', generator=dict(type='DRCN', scale=2, mid_channels=8,
                                                                num_recursions=4),
@@ -236,11 +236,55 @@ def test_drcn_recursive_supervision_and_alpha_schedule():
     x, gt = torch.rand(2, 1, 10, 10), torch.rand(2, 1, 10, 10)
     losses = model(x, dict(gt=gt, metainfo=[dict(scale=2)] * 2), mode='loss')
     assert set(losses) == {'loss_intermediate', 'loss_final'}
-    out = gen(x)
-    inter = sum(torch.mean((p - gt) ** 2) for p in out['intermediate']) / 4
-    assert torch.allclose(losses['loss_intermediate'], inter)        # alpha = 1 at iteration 0
+    final, inter = gen.recursive_outputs(x)
+    assert inter.shape == (4, 2, 1, 10, 10)
+    want = sum(torch.mean((p - gt) ** 2) for p in inter) / 4
+    assert torch.equal(losses['loss_intermediate'], want)            # alpha = 1 at iteration 0
     assert losses['loss_final'].item() == 0.0
-    assert torch.allclose(out['pred'], (out['intermediate'] * 0.25).sum(0))   # the weighted ensemble
+    assert torch.allclose(final, (inter * 0.25).sum(0))               # the weighted ensemble
+    with torch.no_grad():
+        model.alpha_start = model.alpha_end = 0.0                      # only the ensemble is supervised
+        losses = model(x, dict(gt=gt, metainfo=[dict(scale=2)] * 2), mode='loss')
+    assert torch.equal(losses['loss_final'], torch.mean((final - gt) ** 2).detach())
+
+
+@pytest.mark.parametrize('gen_cfg,method', [
+    (dict(type='DRCN', scale=2, mid_channels=8, num_recursions=3), 'recursive_outputs'),
+    (dict(type='LapSRN', scale=8, mid_channels=8, depth=1), 'pyramid')])
+def test_multi_output_networks_return_the_sr_image_in_every_mode(gen_cfg, method):
+    torch.manual_seed(0)
+    net = MODELS.build(gen_cfg)
+    x = torch.rand(1, 1, 6, 7)
+    with torch.no_grad():
+        outs = getattr(net, method)(x)
+        finest = outs[0] if method == 'recursive_outputs' else outs[-1]
+        for mode in (True, False):
+            net.train(mode)
+            y = net(x)
+            assert isinstance(y, torch.Tensor) and torch.equal(y, finest)
+
+
+def test_training_models_refuse_a_network_without_the_intermediate_outputs():
+    for model, method in (('DRCNModel', 'recursive_outputs'), ('LapSRNModel', 'pyramid')):
+        with pytest.raises(ConfigError, match=f'no {method}'):
+            MODELS.build(dict(type=model, generator=dict(type='ESPCN', scale=2),
+                              pixel_loss=dict(type='MSELoss')))
+
+
+def test_drcn_and_lapsrn_state_dict_keys_are_unchanged():
+    """Existing checkpoints (and the released LapSRN weights' mapping) depend on these names."""
+    drcn = MODELS.build(dict(type='DRCNModel', pixel_loss=dict(type='MSELoss'),
+                             generator=dict(type='DRCN', scale=2, mid_channels=8, num_recursions=2)))
+    assert list(drcn.state_dict()) == ['generator.' + k for k in (
+        'ensemble', 'embed.0.weight', 'embed.0.bias', 'embed.2.weight', 'embed.2.bias', 'recursive.weight',
+        'recursive.bias', 'reconstruct.0.weight', 'reconstruct.0.bias', 'reconstruct.2.weight',
+        'reconstruct.2.bias')]
+    lap = MODELS.build(dict(type='LapSRN', scale=4, mid_channels=8, depth=1))
+    assert list(lap.state_dict()) == [
+        'input_conv.weight', 'input_conv.bias', 'features.0.0.weight', 'features.0.0.bias',
+        'features.0.2.weight', 'features.0.2.bias', 'features.1.0.weight', 'features.1.0.bias',
+        'features.1.2.weight', 'features.1.2.bias', 'residuals.0.weight', 'residuals.0.bias',
+        'residuals.1.weight', 'residuals.1.bias', 'image_up.0.weight', 'image_up.1.weight']
 
 
 def test_lapsrn_supervises_every_level_against_downscaled_hr():
@@ -252,10 +296,11 @@ def test_lapsrn_supervises_every_level_against_downscaled_hr():
     x, gt = torch.rand(2, 1, 5, 6), torch.rand(2, 1, 40, 48)
     losses = model(x, dict(gt=gt, metainfo=[dict(scale=8)] * 2), mode='loss')
     assert list(losses) == ['loss_x2', 'loss_x4', 'loss_x8']
-    levels = model.generator(x)['levels']
+    levels = model.generator.pyramid(x)
     assert [tuple(t.shape[-2:]) for t in levels] == [(10, 12), (20, 24), (40, 48)]
     want = torch.sqrt((levels[0] - imresize_torch(gt, output_shape=(10, 12))) ** 2 + 1e-6).sum() / 2
     assert torch.allclose(losses['loss_x2'], want)
+    assert torch.equal(losses['loss_x8'], torch.sqrt((levels[2] - gt) ** 2 + 1e-6).sum() / 2)
 
 
 def test_lapsrn_image_branch_starts_as_bilinear_upsampling():

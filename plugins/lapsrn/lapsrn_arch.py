@@ -1,4 +1,4 @@
-"""LapSRN network and its multi-level training model.
+"""LapSRN network (its multi-level training model is :class:`~.lapsrn_model.LapSRNModel`).
 
 Paper: W.-S. Lai, J.-B. Huang, N. Ahuja, M.-H. Yang, "Deep Laplacian Pyramid Networks for Fast and
 Accurate Super-Resolution", CVPR 2017. https://arxiv.org/abs/1704.03915
@@ -11,8 +11,9 @@ A Laplacian pyramid of log2(scale) levels, each upsampling by 2, on the LR Y ima
 * image reconstruction branch: at every level a ×2 transposed convolution of the image (4×4, bilinear
   initialisation, trainable), plus the level's residual.
 
-Every level's output is a prediction (x2, x4, x8) and is supervised with the Charbonnier loss
-against the HR image bicubic-downscaled to its size (:class:`LapSRNModel`).
+Every level's output is a prediction (x2, x4, x8): :meth:`LapSRN.pyramid` returns them all, and the
+training model (``lapsrn_model.py``) supervises each with the Charbonnier loss against the HR image
+bicubic-downscaled to its size; ``forward`` returns the finest.
 The feature branch's transposed convolution is 3×3 as in the authors' released MatConvNet code
 (``upsample_kernel=3``, default); the image branch's is 4×4. Weights (biases excluded), d = 10:
 
@@ -37,9 +38,8 @@ import torch
 from torch import nn
 
 from srbench.errors import ConfigError
-from srbench.models import HRGridConvTranspose2d, SRModel, bilinear_kernel, msra_init
+from srbench.models import HRGridConvTranspose2d, bilinear_kernel, msra_init
 from srbench.registry import MODELS
-from srbench.transforms.imresize import imresize_torch
 
 
 @MODELS.register_module()
@@ -54,8 +54,8 @@ class LapSRN(nn.Module):
         upsample_kernel: size of the feature branch's transposed convolution (3: the released code).
         negative_slope: LReLU slope (0.2).
 
-    In training mode the forward returns ``{'pred': finest, 'levels': [x2, x4, ...]}``; in eval mode
-    the finest prediction only.
+    ``forward(x)`` returns the finest prediction (x``scale``) in training and eval mode alike;
+    :meth:`pyramid` returns every level's.
     """
 
     def __init__(self, scale: int = 4, in_channels: int = 1, out_channels: int = 1, mid_channels: int = 64,
@@ -93,30 +93,21 @@ class LapSRN(nn.Module):
                     up.weight[c, c] = bilinear_kernel(4, 2)
             self.image_up.append(up)
 
-    def forward(self, x):
+    def pyramid(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """The prediction of every level, coarsest first: ``[x2, x4, ...]`` (the last is ``forward``'s;
+        each level builds on the previous one, so this costs what ``forward`` costs)."""
         f = self.input_act(self.input_conv(x))
         img, outs = x, []
         for feat, res, up in zip(self.features, self.residuals, self.image_up):
             f = feat(f)
             img = up(img) + res(f)
             outs.append(img)
-        return dict(pred=img, levels=outs) if self.training else img
+        return outs
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.pyramid(x)[-1]
 
 
-@MODELS.register_module()
-class LapSRNModel(SRModel):
-    """SRModel with LapSRN's deep supervision: the pixel loss (Charbonnier) summed over the pyramid
-    levels, each level compared with the HR image downscaled to its size by MATLAB bicubic
-    ``imresize`` (as the authors' code makes the level targets)."""
-
-    def compute_loss(self, outputs, gt, data_samples) -> dict:
-        if self.pixel_loss is None:
-            raise ConfigError('model.pixel_loss is not set: LapSRN cannot be trained without a loss')
-        if not isinstance(outputs, dict) or 'levels' not in outputs:
-            return super().compute_loss(outputs, gt, data_samples)
-        losses = {}
-        for i, out in enumerate(outputs['levels']):
-            hw = tuple(out.shape[-2:])
-            target = gt if hw == tuple(gt.shape[-2:]) else imresize_torch(gt, output_shape=hw)
-            losses[f'loss_x{2 ** (i + 1)}'] = self.pixel_loss(out, target)
-        return losses
+# the training model lives in lapsrn_model.py; importing it here keeps the plugin declaration's one module
+# (srbench_plugins.lapsrn.lapsrn_arch) registering both components
+from . import lapsrn_model  # noqa: E402,F401

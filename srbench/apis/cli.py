@@ -3,21 +3,27 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import SRBenchError, one_line
+from ..errors import ConfigError, SRBenchError, one_line
 
 
 def parse_cfg_options(items):
-    """``k=v`` pairs → dict, with MMEngine's DictAction value parsing (ints, floats, lists, tuples)."""
+    """``k=v`` pairs (``--cfg-options``) -> dict, parsed by MMEngine's ``DictAction`` (the argparse action
+    MMEngine's own tools use): ints, floats, ``true``/``false``, ``None``, lists ``a,b`` / ``[a,b]``, tuples
+    ``(a,b)``, nesting, surrounding quotes removed."""
     if not items:
         return None
+    from argparse import Namespace
+
     from mmengine.config import DictAction
-    out = {}
     for kv in items:
         if '=' not in kv:
-            raise SRBenchError(f'--cfg-options expects key=value, got {kv!r}')
-        k, v = kv.split('=', 1)
-        out[k] = DictAction._parse_iterable(v)
-    return out
+            raise ConfigError(f'--cfg-options expects key=value, got {kv!r}')
+    ns = Namespace()
+    try:
+        DictAction(option_strings=['--cfg-options'], dest='cfg_options')(None, ns, list(items))
+    except AssertionError as e:     # DictAction asserts balanced brackets
+        raise ConfigError(f'--cfg-options: {e}') from None
+    return ns.cfg_options
 
 
 def run_cli(fn, *args, **kwargs):

@@ -10,7 +10,9 @@ from .common import load_config, validate_config, work_dir_for
 def build_runner(cfg):
     from mmengine.runner import Runner
 
+    from ..engine.patches import install
     from ..registry import RUNNERS
+    install()   # srbench's fixes to MMEngine (checkpoints, HistoryBuffer, collate lookup): before any Runner
     if 'runner_type' in cfg:
         return RUNNERS.build(cfg)
     return Runner.from_cfg(cfg)

@@ -159,6 +159,3 @@ def _register_root_collate():
     from mmengine.registry import FUNCTIONS as ROOT_FUNCTIONS
     if ROOT_FUNCTIONS.get('sr_collate') is None:
         ROOT_FUNCTIONS.register_module('sr_collate', module=sr_collate)
-
-
-_register_root_collate()

@@ -1,5 +1,8 @@
-"""MMEngine glue: weights-only/atomic checkpoints, CPU distributed set-up, CPU AMP, train and test loops."""
-from . import checkpoint, history  # noqa: F401  (install the checkpoint loader/saver and fast HistoryBuffer)
+"""MMEngine glue: weights-only/atomic checkpoints, CPU distributed set-up, CPU AMP, train and test loops.
+
+Importing it changes nothing in MMEngine; :func:`srbench.engine.patches.install` applies srbench's fixes to
+MMEngine (the runner set-up calls it)."""
+from . import patches  # noqa: F401
 from .checkpoint import find_latest_checkpoint, load_checkpoint_file, load_weights, sha256_file  # noqa: F401
 from .dist import setup_distributed  # noqa: F401
 from .hooks import TrainTimeLimitHook  # noqa: F401

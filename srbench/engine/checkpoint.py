@@ -11,8 +11,9 @@ numbers, and decoded again after loading. Every checkpoint -- ours (resume, ``lo
 Checkpoints are written to a temporary name in the same folder, fsync'ed, then renamed, so an
 interrupted save never leaves a truncated file under the final name.
 
-Importing this module installs both behaviours into MMEngine (the local-file checkpoint loader,
-and the ``save_checkpoint`` function the Runner calls).
+Importing this module changes nothing in MMEngine: :func:`srbench.engine.patches.install` makes the Runner
+save with :func:`save_checkpoint` and load local files with :func:`load_from_local`.
+:func:`load_checkpoint_file` and :func:`load_weights` work without it.
 """
 from __future__ import annotations
 
@@ -26,9 +27,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from mmengine.logging import HistoryBuffer
-from mmengine.runner import checkpoint as _mm_ckpt
-from mmengine.runner import runner as _mm_runner
-from mmengine.runner.checkpoint import CheckpointLoader
+from mmengine.runner import find_latest_checkpoint as _mm_find_latest_checkpoint
 
 from ..errors import CheckpointError
 from ..utils.atomic import atomic_open
@@ -106,13 +105,15 @@ def load_checkpoint_file(filename, map_location='cpu'):
     except pickle.UnpicklingError as e:
         first = next((ln for ln in str(e).splitlines() if 'Unsupported global' in ln), None)
         if first is None:
-            raise CheckpointError(f'{p} is not a checkpoint (torch.load failed: {str(e).splitlines()[0]})') from None
+            raise CheckpointError(f'{p} is not a checkpoint (torch.load failed: {str(e).splitlines()[0]})') \
+                from None
         raise CheckpointError(
-            f'{p} pickles Python objects that srbench will not unpickle ({first.strip()}); srbench loads every '
-            'checkpoint with weights_only=True. If you trust the file, re-save only its weights: '
+            f'{p} pickles Python objects that srbench will not unpickle ({first.strip()}); srbench loads '
+            'every checkpoint with weights_only=True. If you trust the file, re-save only its weights: '
             "torch.save(torch.load(f, weights_only=False)['state_dict'], 'weights.pth')") from None
     except Exception as e:  # noqa: BLE001 -- truncated zip, legacy pickle garbage, text files...
-        raise CheckpointError(f'{p} is not a checkpoint (torch.load failed: {str(e).splitlines()[0]})') from None
+        raise CheckpointError(f'{p} is not a checkpoint (torch.load failed: {str(e).splitlines()[0]})') \
+            from None
     return _decode(obj)
 
 
@@ -143,8 +144,8 @@ def load_weights(model: torch.nn.Module, filename, strict: bool = True) -> dict:
         parts = [f'missing keys {few(missing)}' if missing else '',
                  f'unexpected keys {few(unexpected)}' if unexpected else '',
                  f'shape mismatch {few(shapes)}' if shapes else '']
-        raise CheckpointError(f'{filename} does not fit the model {type(getattr(model, "generator", model)).__name__}: '
-                              + '; '.join(x for x in parts if x))
+        net = type(getattr(model, 'generator', model)).__name__
+        raise CheckpointError(f'{filename} does not fit the model {net}: ' + '; '.join(x for x in parts if x))
     target.load_state_dict(sd, strict=strict)
     return ckpt if isinstance(ckpt, dict) else {}
 
@@ -158,14 +159,14 @@ def sha256_file(filename, chunk: int = 1 << 20) -> str:
 
 
 def find_latest_checkpoint(work_dir) -> str | None:
-    """The newest checkpoint of a work dir: ``last_checkpoint`` if it names a file that exists,
-    else the highest ``iter_*.pth`` / ``epoch_*.pth``."""
+    """The newest checkpoint of a work dir: the file that MMEngine's ``last_checkpoint`` pointer names
+    (:func:`mmengine.runner.find_latest_checkpoint`) if it exists, else the highest ``iter_*.pth`` /
+    ``epoch_*.pth``: the pointer can be missing (checkpoints copied without it) or stale (the work dir
+    moved, or the checkpoint it names deleted)."""
     wd = Path(work_dir)
-    pointer = wd / 'last_checkpoint'
-    if pointer.is_file():
-        target = Path(pointer.read_text().strip())
-        if target.is_file():
-            return str(target)
+    last = _mm_find_latest_checkpoint(str(wd))
+    if last and Path(last).is_file():
+        return last
     best, best_n = None, -1
     for pat in ('iter_*.pth', 'epoch_*.pth'):
         for f in wd.glob(pat):
@@ -178,10 +179,7 @@ def find_latest_checkpoint(work_dir) -> str | None:
     return str(best) if best else None
 
 
-@CheckpointLoader.register_scheme(prefixes='', force=True)
-def _load_from_local(filename, map_location):
+def load_from_local(filename, map_location):
+    """MMEngine's local-file checkpoint loader (``CheckpointLoader`` scheme ``''``), weights-only: what the
+    Runner calls for ``resume`` and ``load_from`` once :func:`srbench.engine.patches.install` has run."""
     return load_checkpoint_file(filename, map_location)
-
-
-_mm_runner.save_checkpoint = save_checkpoint
-_mm_ckpt.save_checkpoint = save_checkpoint

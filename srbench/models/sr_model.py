@@ -9,7 +9,8 @@ Runner's loops ask the model (:meth:`SRModel.complete_dataloader_cfg`) to fill e
 ``Runner.from_cfg`` as well as through srbench's tools.
 
 Papers with special training (recursive supervision, multi-level losses) subclass ``SRModel`` and
-override :meth:`compute_loss`; the generator may return a dict in training mode then.
+override :meth:`forward_train`, asking their network for the intermediate outputs through an explicit
+method; the network's ``forward`` returns the SR image in every mode.
 """
 from __future__ import annotations
 
@@ -251,9 +252,11 @@ class SRModel(BaseModel):
         if self.pixel_loss is None:
             raise ConfigError(f'model.pixel_loss is not set: {self.generator_name} cannot be trained '
                               'without a loss')
-        if isinstance(outputs, dict):
-            outputs = outputs['pred']
         return dict(loss=self.pixel_loss(outputs, _center_crop_to(gt, outputs.shape[-2:])))
+
+    def forward_train(self, inputs: torch.Tensor, gt: torch.Tensor, data_samples, scale: int) -> dict:
+        """The losses of a checked training batch: the generator's SR image against ``gt``."""
+        return self.compute_loss(self.run_generator(inputs, scale), gt, data_samples)
 
     def forward(self, inputs, data_samples=None, mode: str = 'tensor', scale=None):
         meta = data_samples.get('metainfo') if isinstance(data_samples, dict) else None
@@ -263,10 +266,8 @@ class SRModel(BaseModel):
         if mode == 'loss':
             if gt is None:
                 raise ModelInputError('training needs ground truth (data_samples["gt"])')
-            return self.compute_loss(self.run_generator(inputs, s), gt, data_samples)
+            return self.forward_train(inputs, gt, data_samples, s)
         out = self.run_generator(inputs, s)
-        if isinstance(out, dict):
-            out = out['pred']
         if mode == 'tensor':
             return out
         if mode == 'predict':
