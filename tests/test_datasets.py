@@ -12,9 +12,9 @@ from mmengine.runner import Runner
 
 from srbench.data import (H5PatchDataset, LMDBDataset, PatchPairDataset, RandomCropDataset, ScaleBatchSampler,
                           sr_collate)
-from srbench.data.common import make_lr, mod_crop, upsample
-from srbench.data.writers import LMDBWriter
+from srbench.data.stores.lmdb import LMDBWriter
 from srbench.errors import ConfigError, DataError
+from srbench.transforms import make_lr, mod_crop, upsample
 from srbench.transforms.imresize import imresize_np
 
 RNG = np.random.default_rng(0)
@@ -102,7 +102,7 @@ def test_h5_pickles_without_its_file_handle(tmp_path):
     ds = H5PatchDataset(p, input_kind='lr', channels='y')
     ds[0]                                                   # opens the file in this process
     clone = pickle.loads(pickle.dumps(ds))                  # what a spawned worker gets
-    assert clone._file is None and clone[1]['gt'].shape == (1, 8, 8)
+    assert clone.store._handle is None and clone[1]['gt'].shape == (1, 8, 8)
 
 
 # ------------------------------------------------------------------------------ folders

@@ -5,10 +5,10 @@ import torch
 from mmengine.dataset import Compose
 from mmengine.registry import DefaultScope
 
-from srbench.data import make_lr, sr_collate
+from srbench.data import sr_collate
 from srbench.errors import ConfigError, DataError
 from srbench.registry import TRANSFORMS
-from srbench.transforms import crop_pair, dihedral, mod_crop, paired_random_crop
+from srbench.transforms import crop_pair, dihedral, make_lr, mod_crop, paired_random_crop
 from srbench.transforms.imresize import imresize_np
 from srbench.transforms.paired import check_flips, check_rotations
 
