@@ -129,7 +129,7 @@ class PatchDataset(SRDatasetBase):
                             f'{W // scale}x{H // scale}' + ('' if W % scale == 0 and H % scale == 0 else
                                                          f' (HR sides are not multiples of {scale})'))
         elif self.input_kind == 'bicubic':
-            inp = upsample_float(inp, (H, W)).astype(np.float32)
+            inp = upsample_float(inp, (H, W)).astype(np.float32, copy=False)
         return self.pack(inp, hr, name, scale)
 
 

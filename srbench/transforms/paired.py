@@ -18,7 +18,7 @@ import numpy as np
 from ..errors import ConfigError, DataError
 
 __all__ = ['mod_crop', 'dihedral', 'check_flips', 'check_rotations', 'paired_random_crop', 'crop_pair',
-           'random_window', 'random_dihedral']
+           'random_window', 'random_dihedral', 'apply_dihedral', 'dihedral_flags']
 
 FLIP_CODES = {0: 'none', 1: 'left-right', 2: 'up-down', 3: 'left-right and up-down'}
 
@@ -66,25 +66,37 @@ def check_rotations(rotations, owner: str = '--rotations') -> list[int]:
     return out
 
 
+# a rotation by k x 90 degrees counter-clockwise as (left-right flip, up-down flip, transpose), flips first
+_ROTATIONS = {0: (False, False, False), 1: (True, False, True), 2: (True, True, False),
+              3: (False, True, True)}
+
+
+def dihedral_flags(flip: int = 0, rotation: int = 0) -> tuple:
+    """A flip code (0..3) followed by a counter-clockwise rotation (degrees, a multiple of 90) as the
+    ``(hflip, vflip, transpose)`` of :func:`apply_dihedral`."""
+    hk, vk, transpose = _ROTATIONS[(int(rotation) // 90) % 4]
+    return (flip in (1, 3)) != hk, (flip in (2, 3)) != vk, transpose
+
+
+def apply_dihedral(img: np.ndarray, hflip: bool, vflip: bool, transpose: bool) -> np.ndarray:
+    """Left-right flip, up-down flip, then transpose (each when asked): the one implementation of the 8
+    dihedral variants. Returns a view."""
+    if hflip or vflip:
+        img = img[::-1 if vflip else 1, ::-1 if hflip else 1]
+    return img.swapaxes(0, 1) if transpose else img
+
+
 def dihedral(img: np.ndarray, flip: int = 0, rotation: int = 0) -> np.ndarray:
-    """Flip (code 0..3), then rotate counter-clockwise by ``rotation`` degrees (a multiple of 90).
-    Returns a view when possible."""
-    if flip in (1, 3):
-        img = img[:, ::-1]
-    if flip in (2, 3):
-        img = img[::-1]
-    k = (int(rotation) // 90) % 4
-    return np.rot90(img, k, axes=(0, 1)) if k else img
+    """Flip (code 0..3), then rotate counter-clockwise by ``rotation`` degrees (a multiple of 90): the same
+    pixels as ``np.rot90(flipped, rotation // 90)``, as a view."""
+    return apply_dihedral(img, *dihedral_flags(flip, rotation))
 
 
 def random_dihedral(rng=None, hflip: bool = True, vflip: bool = True, transpose: bool = True) -> tuple:
-    """A random dihedral variant as ``(flip, rotation)`` codes for :func:`dihedral`: three random bits (one
-    draw) choose a left-right flip, an up-down flip and a transpose, so all 8 variants are equally likely
-    (those not allowed are left out)."""
-    r = rng.integers(0, 2, size=3) if rng is not None else np.random.randint(0, 2, size=3)
-    h, v, t = bool(r[0] and hflip), bool(r[1] and vflip), bool(r[2] and transpose)
-    # transpose = a left-right flip followed by a 90 degree rotation
-    return (int(h != t) | (2 if v else 0)), (90 if t else 0)
+    """Random ``(hflip, vflip, transpose)`` flags for :func:`apply_dihedral` from one draw of three random
+    bits: all 8 variants equally likely (those switched off are left out)."""
+    r = (rng.integers(0, 2, size=3) if rng is not None else np.random.randint(0, 2, size=3)).tolist()
+    return bool(r[0] and hflip), bool(r[1] and vflip), bool(r[2] and transpose)
 
 
 def crop_pair(gt: np.ndarray, inp: np.ndarray, scale: int, top: int, left: int, gt_h: int, gt_w: int):

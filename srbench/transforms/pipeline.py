@@ -31,8 +31,8 @@ from ..errors import ConfigError, DataError
 from ..registry import TRANSFORMS
 from .degrade import make_lr, upsample_float, window_input
 from .imresize import imresize_np
-from .paired import (check_rotations, crop_pair, dihedral, mod_crop, paired_random_crop, random_dihedral,
-                     random_window)
+from .paired import (apply_dihedral, check_rotations, dihedral_flags, mod_crop, paired_random_crop,
+                     random_dihedral, random_window)
 from .sample import pack_sample, to_tensor
 
 KEYS = ('gt', 'inputs')
@@ -62,14 +62,15 @@ def _scale_of(results, scale, owner):
     return int(s)
 
 
-def _dihedral_all(results: dict, flip: int = 0, rotation: int = 0) -> None:
-    """Flip / rotate ``gt`` and ``inputs`` (those present) together, in place."""
+def _dihedral_all(results: dict, flags: tuple) -> None:
+    """Flip / transpose ``gt`` and ``inputs`` (those present) together by the ``(hflip, vflip, transpose)``
+    flags of :func:`srbench.transforms.paired.apply_dihedral`, in place."""
     if 'window' in results:
         raise DataError('flip/rotation after a PairedRandomCrop without inputs: put it after MakeLR, which '
                         'makes the input of the window')
     for k in KEYS:
         if k in results:
-            results[k] = dihedral(results[k], flip=flip, rotation=rotation)
+            results[k] = apply_dihedral(results[k], *flags)
 
 
 @TRANSFORMS.register_module()
@@ -112,10 +113,10 @@ class PairedRandomCrop(_Transform):
                                                                   name=name)
             return results
         gt = results['gt']
-        window = random_window(gt.shape[0], gt.shape[1], s, size, results.get('input_kind') != 'bicubic',
-                               name=name)
-        results['gt'] = crop_pair(gt, gt, s, *window)[0]
-        results['window'] = (gt,) + window
+        top, left, ph, pw = random_window(gt.shape[0], gt.shape[1], s, size,
+                                          results.get('input_kind') != 'bicubic', name=name)
+        results['gt'] = gt[top:top + ph, left:left + pw]
+        results['window'] = (gt, top, left, ph, pw)
         return results
 
 
@@ -131,7 +132,7 @@ class PairedFlip(_Transform):
 
     def transform(self, results):
         if np.random.random() < self.prob:
-            _dihedral_all(results, flip=1 if self.direction == 'horizontal' else 2)
+            _dihedral_all(results, (self.direction == 'horizontal', self.direction == 'vertical', False))
         return results
 
 
@@ -146,7 +147,7 @@ class PairedRot90(_Transform):
     def transform(self, results):
         if np.random.random() < self.prob:
             k = self.k if self.k is not None else np.random.randint(1, 4)
-            _dihedral_all(results, rotation=90 * int(k))
+            _dihedral_all(results, dihedral_flags(rotation=90 * int(k)))
         return results
 
 
@@ -158,7 +159,7 @@ class RandomRotation(_Transform):
         self.angles = check_rotations(angles, 'RandomRotation.angles')
 
     def transform(self, results):
-        _dihedral_all(results, rotation=self.angles[np.random.randint(len(self.angles))])
+        _dihedral_all(results, dihedral_flags(rotation=self.angles[np.random.randint(len(self.angles))]))
         return results
 
 
@@ -190,7 +191,7 @@ class RandomDihedral(_Transform):
         self.hflip, self.vflip, self.transpose = bool(hflip), bool(vflip), bool(transpose)
 
     def transform(self, results):
-        _dihedral_all(results, *random_dihedral(None, self.hflip, self.vflip, self.transpose))
+        _dihedral_all(results, random_dihedral(None, self.hflip, self.vflip, self.transpose))
         return results
 
 
