@@ -10,6 +10,7 @@ import cv2
 import h5py
 import numpy as np
 import pytest
+import torch
 
 from srbench.data import H5PatchDataset, LMDBDataset, PatchPairDataset
 from srbench.data.benchmarks import benchmark_root
@@ -243,6 +244,12 @@ def test_round_trips_folder_h5_lmdb(small_images, tmp_path, extra, kind):
     dl = LMDBDataset(tmp_path / 'db' / 'train_HR.lmdb', tmp_path / 'db' / 'train_LR.lmdb', input_kind=kind,
                      channels='y')
     assert len(dh) == len(du) == len(dfo) == len(dl) == n
+    from srbench.data import PatchDataset                       # the same stores, recognised from the path
+    for path, ref in ((tmp_path / 'a.h5', dh), (tmp_path / 'fold', dfo), (tmp_path / 'db', dl)):
+        pd = PatchDataset(str(path), input_kind=kind, channels='y')
+        assert len(pd) == n and pd.same_size == same and pd.store.format == ref.store.format
+        for i in (0, n - 1):
+            assert torch.equal(pd[i]['inputs'], ref[i]['inputs']) and pd[i]['metainfo'] == ref[i]['metainfo']
     np.testing.assert_array_equal(dh.sample_scales, dfo.sample_scales)
     np.testing.assert_array_equal(dh.sample_scales, dl.sample_scales)
     env = open_lmdb(tmp_path / 'db' / 'train_LR.lmdb')          # the process-wide handle the dataset uses

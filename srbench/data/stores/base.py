@@ -220,3 +220,12 @@ class PatchWriter:
 def write_marker(folder: Path, meta: dict) -> None:
     """``srbench_data.json`` in a folder output (how it was made; marks the folder as srbench's)."""
     (Path(folder) / MARKER).write_text(json.dumps(meta, indent=1, default=str))
+
+
+def read_marker(folder) -> dict:
+    """What :func:`write_marker` wrote in ``folder`` ({} when there is no readable marker)."""
+    try:
+        meta = json.loads((Path(os.path.expanduser(str(folder))) / MARKER).read_text())
+    except (OSError, ValueError):
+        return {}
+    return meta if isinstance(meta, dict) else {}

@@ -16,7 +16,7 @@ from ...errors import DataError
 from ...transforms.color import to_channels
 from ...utils.uint8 import im2uint8
 from ..io import encode_png, imread, list_images
-from .base import PatchStore, PatchWriter, scale_from_name
+from .base import PatchStore, PatchWriter, read_marker, scale_from_name
 
 HR_DIR, LR_DIR = 'train_HR', 'train_LR'
 
@@ -24,17 +24,19 @@ HR_DIR, LR_DIR = 'train_HR', 'train_LR'
 class FolderStore(PatchStore):
     """Patch pairs as image files: ``hr_dir`` and ``lr_dir`` with matching names, or ``root`` holding
     ``train_HR`` and ``train_LR``. Sizes: LR = HR / scale, or equal sizes with ``same_size=True`` (HR-sized,
-    bicubic-upsampled inputs). The scale of a patch is the ``_x<s>`` suffix of its name where it has one.
-    Reading every image to check it would be slow: the dataset checks the first pair it serves, and every
-    pair when it reads it."""
+    bicubic-upsampled inputs; default: what ``root``'s ``srbench_data.json`` says, else False). The scale of
+    a patch is the ``_x<s>`` suffix of its name where it has one. Reading every image to check it would be
+    slow: the dataset checks the first pair it serves, and every pair when it reads it."""
 
     format = 'folder'
     stated_by = 'its name'
 
-    def __init__(self, hr_dir=None, lr_dir=None, *, channels: str, root=None, same_size: bool = False):
+    def __init__(self, hr_dir=None, lr_dir=None, *, channels: str, root=None, same_size: bool | None = None):
         super().__init__(channels)
         if root is not None:
             hr_dir, lr_dir = Path(str(root)) / HR_DIR, Path(str(root)) / LR_DIR
+            if same_size is None:
+                same_size = read_marker(root).get('same_size', False)
         hr_files = list_images(hr_dir, 'HR patch folder', 'hr_dir')
         lr_by_stem = {p.stem: p for p in list_images(lr_dir, 'LR patch folder', 'lr_dir')}
         lr_files = []
