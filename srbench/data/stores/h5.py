@@ -22,6 +22,14 @@ HR, LR, SCALE, ATTR = 'hr', 'lr', 'scale', 'srbench'
 DTYPES = ('float32', 'uint8')       # what the writer stores inputs as
 
 
+def _open_h5(path):
+    import h5py
+    try:
+        return h5py.File(path, 'r')
+    except OSError as e:
+        raise DataError(f'cannot open {path} as an HDF5 file: {str(e).splitlines()[0]}') from None
+
+
 class H5Store(PatchStore):
     """Patch pairs in one HDF5 file (see the module docstring). The scale of a patch: the ``scale`` dataset
     (checked against the sizes of LR-sized patches), else the HR/LR size ratio.
@@ -46,11 +54,7 @@ class H5Store(PatchStore):
         self.path, self.in_memory = str(p), bool(in_memory)
         self.where, self.default_name = self.path, p.stem
         self._mem = self._mem_index = None
-        try:
-            f = h5py.File(self.path, 'r')
-        except OSError as e:
-            raise DataError(f'cannot open {p} as an HDF5 file: {str(e).splitlines()[0]}') from None
-        with f:
+        with _open_h5(self.path) as f:
             for key in (HR, LR):
                 if key not in f or not isinstance(f[key], h5py.Dataset):
                     raise DataError(f'{p} has no dataset "{key}" (expected datasets "lr" and "hr", '
@@ -99,18 +103,13 @@ class H5Store(PatchStore):
     def preload(self, index):
         if not self.in_memory:
             return
-        import h5py
         sel = slice(None) if index is None else index
-        with h5py.File(self.path, 'r') as f:
+        with _open_h5(self.path) as f:
             self._mem = (f[HR][sel], f[LR][sel])
         self._mem_index = index
 
     def _open(self):
-        import h5py
-        try:
-            f = h5py.File(self.path, 'r')
-        except OSError as e:
-            raise DataError(f'cannot open {self.path}: {str(e).splitlines()[0]}') from None
+        f = _open_h5(self.path)
         return f, f[HR], f[LR]
 
     def read(self, j):
