@@ -72,9 +72,10 @@ class PatchDataset(SRDatasetBase):
             raise DataError(
                 f'{st.where}: HR-sized (bicubic-upsampled) inputs, but the model takes the LR image '
                 f"(input_kind='lr'); make the data without --same_size/--upsampling (LR-sized inputs)")
-        scales = np.array(st.stated, dtype=np.int64)
+        scales = st.stated
         unknown = np.flatnonzero(scales == 0)
         if unknown.size:
+            scales = scales.copy()
             if not st.same_size:                   # the size ratio of the first pair without a stated scale
                 scales[unknown] = st.check_pair(int(unknown[0]))
             elif self.scale is not None:
@@ -82,7 +83,6 @@ class PatchDataset(SRDatasetBase):
             else:
                 raise DataError(f'{st.where}: HR-sized inputs whose scale the store does not say: '
                                 'pass scale=')
-        scales = scales.astype(np.int16)
         if self.scale is None:
             self._index = None
         else:
@@ -117,7 +117,7 @@ class PatchDataset(SRDatasetBase):
         j = self._item(i)
         hr, inp = self.store.read(j)
         name = self.store.name(j) or f'{self.name}[{j}]'
-        scale = self._scales[i]
+        scale = int(self._scales[i])
         H, W = hr.shape[:2]
         h, w = inp.shape[:2]
         where = self.store.where

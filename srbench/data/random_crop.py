@@ -152,7 +152,8 @@ class RandomCropDataset(SRDatasetBase):
         quantize_lr: round LR made on the fly to uint8 (default: True for RGB, False for Y, as the test
             protocol, :func:`srbench.transforms.degrade.make_lr`).
         length: samples per epoch (default: images x scales).
-        augment: random horizontal flip, vertical flip and transpose per sample (8 dihedral variants).
+        augment: random horizontal flip, vertical flip and transpose per sample (8 dihedral variants; on
+            unless False).
         origin_hr_dir: original images (``origin_HR_dir``) to prepare into ``hr_dir`` (and ``lr_dir``) once,
             augmented by ``aug_scales`` x ``flips`` x ``rotations`` (codes as ``tools/data_aug.py``).
         pipeline: transforms (configs of TRANSFORMS, or callables) that make a sample from the results

@@ -259,6 +259,8 @@ class PackSRSample(_Transform):
     def transform(self, results):
         if 'inputs' not in results:
             raise DataError('PackSRSample: the results have no "inputs" (make them with MakeLR)')
-        keys = self.meta_keys if self.meta_keys is not None else [k for k in results if k not in KEYS]
-        meta = {k: results[k] for k in keys if k in results}
+        if self.meta_keys is None:
+            meta = {k: v for k, v in results.items() if k not in KEYS}
+        else:
+            meta = {k: results[k] for k in self.meta_keys if k in results}
         return pack_sample(results['inputs'], results.get('gt'), meta)

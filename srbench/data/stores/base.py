@@ -64,7 +64,7 @@ class PatchStore:
     * ``where``: names the store in messages; ``default_name``: the data set's name in results;
     * ``same_size``: the inputs are HR-sized (bicubic-upsampled), not LR-sized; ``kind_by`` (and
       ``kind_hint``): what says so, for messages;
-    * ``stated``: int array (N,), the scale the store states for each pair (a ``scale`` dataset, an
+    * ``stated``: int16 array (N,), the scale the store states for each pair (a ``scale`` dataset, an
       ``_x<s>`` name suffix, the sizes of an LR-sized pair), 0 where it states none; ``stated_by``: what
       states it, for messages.
 
@@ -82,7 +82,7 @@ class PatchStore:
 
     def __init__(self, channels: str):
         self.channels = channels
-        self.stated = np.zeros(0, np.int64)
+        self.stated = np.zeros(0, np.int16)
         self._handle = self._pid = None
 
     def __len__(self) -> int:

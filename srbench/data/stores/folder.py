@@ -51,7 +51,7 @@ class FolderStore(PatchStore):
         self.same_size = bool(same_size)
         self.kind_by = f'same_size={self.same_size}'
         self.kind_hint = '' if same_size else '; pass same_size=True for HR-sized (bicubic-upsampled) inputs'
-        self.stated = np.array([scale_from_name(p.stem) for p in hr_files], np.int64)
+        self.stated = np.array([scale_from_name(p.stem) for p in hr_files], np.int16)
 
     def sizes(self, j):
         return imread(self.hr_files[j]).shape[:2], imread(self.lr_files[j]).shape[:2]

@@ -92,7 +92,7 @@ class H5Store(PatchStore):
             for s in np.unique(stated[stated != ratio]):
                 self.check_pair(0, stated=int(s))     # a "scale" that contradicts the sizes: the error
             stated[:] = ratio
-        self.stated = stated
+        self.stated = stated.astype(np.int16)
 
     def sizes(self, j):
         return self.hr_shape[:2], self.lr_shape[:2]

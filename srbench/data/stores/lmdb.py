@@ -130,7 +130,7 @@ class LMDBStore(PatchStore):
         for j, key in enumerate(self.keys):
             named = scale_from_name(key)
             stated.append(self.check_pair(j, stated=named) or named)
-        self.stated = np.array(stated, np.int64)
+        self.stated = np.array(stated, np.int16)
 
     def sizes(self, j):
         return self._sizes[j]
