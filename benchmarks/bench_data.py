@@ -2,6 +2,8 @@
 """Data pipeline figures (prints them; not a test).
 
   python benchmarks/bench_data.py loaders   # patches/s per dataset type: batch 64, 2 workers, 41x41 Y patches
+  python benchmarks/bench_data.py cpu       # the same datasets: CPU microseconds per sample in one process
+                                            # (process time, median of passes: steadier on a shared machine)
   python benchmarks/bench_data.py imresize  # MATLAB imresize images/s, numpy and torch, on Set5
   python benchmarks/bench_data.py recipes   # the seed's data_aug recipes on full T91: patches, bytes, s, RSS
   python benchmarks/bench_data.py memory    # peak RSS of one recipe as the number of images grows
@@ -63,9 +65,9 @@ def run_data_aug(argv, tmp: Path) -> dict:
 
 
 # ------------------------------------------------------------------------------ loaders
-def bench_loaders(tmp: Path, batches: int, workers: int):
-    import torch
-    from srbench.data import H5PatchDataset, LMDBDataset, PatchPairDataset, RandomCropDataset, sr_collate
+def loader_sets(tmp: Path):
+    """The loader benchmark's data (made with tools/data_aug.py) and datasets: (header, {name: maker})."""
+    from srbench.data import H5PatchDataset, LMDBDataset, PatchPairDataset, RandomCropDataset
     t91 = data_root() / 'T91' / 'HR'
     flags = ['--input', str(t91), '--width', '41', '--height', '41', '--stride', '21', '-uf', '3',
              '--same_size', '--single_y', '--rotations', '0', '90']
@@ -91,11 +93,42 @@ def bench_loaders(tmp: Path, batches: int, workers: int):
         'RandomCropDataset (whole T91, LR+bicubic per patch)': lambda: RandomCropDataset(
             t91, scale=3, gt_patch_size=41, input_kind='bicubic', length=10 ** 7, **kw),
     }
+    head = (f'# data: {made["h5"]["patches"]} patches from T91 (stride 21, rotations 0 90); h5 '
+            f'{made["h5"]["bytes"] / 1e6:.0f} MB, folder {made["folder"]["bytes"] / 1e6:.0f} MB, lmdb '
+            f'{made["lmdb"]["bytes"] / 1e6:.0f} MB, LR-sized h5 {lr_h5["bytes"] / 1e6:.0f} MB')
+    return head, sets
+
+
+def bench_cpu(tmp: Path, samples: int, repeats: int):
+    """CPU time per sample in this process (no workers, no collate): what a change to a dataset costs, with
+    less noise than patches/s on a machine shared with other jobs."""
+    import statistics
+    head, sets = loader_sets(tmp)
+    print(f'# CPU microseconds per sample, one process, {samples} random indices, median (min) of {repeats} '
+          'passes (process time)')
+    print(head)
+    for name, make in sets.items():
+        ds = make()
+        idx = np.random.default_rng(0).integers(0, min(len(ds), 10 ** 6), samples).tolist()
+        np.random.seed(0)
+        for i in idx[:50]:
+            ds[i]
+        per = []
+        for _ in range(repeats):
+            t0 = time.process_time()
+            for i in idx:
+                ds[i]
+            per.append((time.process_time() - t0) / samples * 1e6)
+        print(f'{name:55s} {statistics.median(per):8.1f} ({min(per):.1f}) us/sample')
+
+
+def bench_loaders(tmp: Path, batches: int, workers: int):
+    import torch
+    from srbench.data import sr_collate
+    head, sets = loader_sets(tmp)
     print(f'# patches/s: batch 64, {workers} workers, 41x41 Y patches (x3, HR-sized inputs), '
           f'{batches} batches after 10 warm-up; torch threads {torch.get_num_threads()}')
-    print(f'# data: {made["h5"]["patches"]} patches from T91 (stride 21, rotations 0 90); h5 '
-          f'{made["h5"]["bytes"] / 1e6:.0f} MB, folder {made["folder"]["bytes"] / 1e6:.0f} MB, lmdb '
-          f'{made["lmdb"]["bytes"] / 1e6:.0f} MB, LR-sized h5 {lr_h5["bytes"] / 1e6:.0f} MB')
+    print(head)
     for name, make in sets.items():
         ds = make()
         dl = torch.utils.data.DataLoader(ds, batch_size=64, shuffle=True, num_workers=workers,
@@ -206,10 +239,11 @@ def bench_memory(tmp: Path):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('what', choices=['loaders', 'imresize', 'recipes', 'memory', 'all'])
+    ap.add_argument('what', choices=['loaders', 'cpu', 'imresize', 'recipes', 'memory', 'all'])
     ap.add_argument('--batches', type=int, default=100, help='timed batches per loader (default 100)')
     ap.add_argument('--workers', type=int, default=2)
     ap.add_argument('--repeats', type=int, default=3)
+    ap.add_argument('--samples', type=int, default=2000, help='random indices per pass (cpu; default 2000)')
     ap.add_argument('--only', nargs='+', help='recipes whose name contains one of these')
     ap.add_argument('--tmp', help='scratch folder (default: a new temporary folder)')
     a = ap.parse_args()
@@ -220,6 +254,8 @@ def main():
             bench_imresize(a.repeats)
         if a.what in ('loaders', 'all'):
             bench_loaders(tmp, a.batches, a.workers)
+        if a.what == 'cpu':
+            bench_cpu(tmp, a.samples, max(a.repeats, 5))
         if a.what == 'recipes':
             bench_recipes(tmp, a.only)
         if a.what == 'memory':

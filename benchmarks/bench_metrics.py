@@ -21,7 +21,7 @@ def per_image(repeats: int):
     import torch
 
     from srbench.data.benchmarks import benchmark_root
-    from srbench.data.common import make_test_pair
+    from srbench.transforms.degrade import make_test_pair
     from srbench.data.io import imread
     from srbench.metrics import IFC, PSNR, SSIM
     from srbench.transforms.imresize import imresize_np

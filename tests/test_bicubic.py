@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from srbench.data import PairedImageDataset
-from srbench.data.common import make_test_pair, to_channels
+from srbench.transforms import make_test_pair, to_channels
 from srbench.data.io import imwrite
 from srbench.errors import ConfigError, DataError
 from srbench.lookup import find_model

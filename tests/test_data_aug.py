@@ -10,10 +10,11 @@ import cv2
 import h5py
 import numpy as np
 import pytest
+import torch
 
 from srbench.data import H5PatchDataset, LMDBDataset, PatchPairDataset
 from srbench.data.benchmarks import benchmark_root
-from srbench.data.writers import H5PatchWriter
+from srbench.data.stores import FolderPatchWriter, H5PatchWriter, LMDBPatchWriter
 from srbench.transforms.paired import dihedral
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,8 +48,8 @@ def run_err(argv, capsys, main=None):
 
 
 def recipe_input(tmp_path):
-    """T91 when it is there (the recipes' own data); else two synthetic photos-like images, so that the recipes
-    still run (this test never skips)."""
+    """T91 when it is there (the recipes' own data); else two synthetic photos-like images, so that the
+    recipes still run (this test never skips)."""
     d = Path(benchmark_root()) / 'T91' / 'HR'
     if d.is_dir():
         return d
@@ -226,7 +227,7 @@ def _read_png(p):
 
 @pytest.mark.parametrize('extra,kind', [(['--same_size', '-uf', '2', '3'], 'bicubic'), (['-uf', '2'], 'lr')])
 def test_round_trips_folder_h5_lmdb(small_images, tmp_path, extra, kind):
-    from srbench.data.patches import open_lmdb
+    from srbench.data.stores.lmdb import open_lmdb
     common = ['--input', str(small_images), '--width', '12', '--height', '12', '--stride', '8',
               '--rotations', '0', '90', '--single_y'] + extra
     s_h5 = run_ok(common + ['--output', str(tmp_path / 'a.h5')])
@@ -243,6 +244,12 @@ def test_round_trips_folder_h5_lmdb(small_images, tmp_path, extra, kind):
     dl = LMDBDataset(tmp_path / 'db' / 'train_HR.lmdb', tmp_path / 'db' / 'train_LR.lmdb', input_kind=kind,
                      channels='y')
     assert len(dh) == len(du) == len(dfo) == len(dl) == n
+    from srbench.data import PatchDataset                       # the same stores, recognised from the path
+    for path, ref in ((tmp_path / 'a.h5', dh), (tmp_path / 'fold', dfo), (tmp_path / 'db', dl)):
+        pd = PatchDataset(str(path), input_kind=kind, channels='y')
+        assert len(pd) == n and pd.same_size == same and pd.store.format == ref.store.format
+        for i in (0, n - 1):
+            assert torch.equal(pd[i]['inputs'], ref[i]['inputs']) and pd[i]['metainfo'] == ref[i]['metainfo']
     np.testing.assert_array_equal(dh.sample_scales, dfo.sample_scales)
     np.testing.assert_array_equal(dh.sample_scales, dl.sample_scales)
     env = open_lmdb(tmp_path / 'db' / 'train_LR.lmdb')          # the process-wide handle the dataset uses
@@ -281,7 +288,7 @@ def test_output_is_deterministic(small_images, tmp_path):
 
 
 def test_create_lmdb_tool_round_trip(small_images, tmp_path, capsys):
-    from srbench.data.common import make_lr, mod_crop, to_channels
+    from srbench.transforms import make_lr, mod_crop, to_channels
     hr_dir, lr_dir = tmp_path / 'HR', tmp_path / 'LR'
     hr_dir.mkdir()
     lr_dir.mkdir()
@@ -342,8 +349,7 @@ def test_bad_inputs_give_one_clear_error(small_images, tmp_path, capsys):
 
 @pytest.mark.parametrize('fmt', ['h5', 'folder', 'lmdb'])
 def test_interrupted_run_leaves_nothing(small_images, tmp_path, monkeypatch, capsys, fmt):
-    from srbench.data import writers
-    cls = {'h5': H5PatchWriter, 'folder': writers.FolderPatchWriter, 'lmdb': writers.LMDBPatchWriter}[fmt]
+    cls = {'h5': H5PatchWriter, 'folder': FolderPatchWriter, 'lmdb': LMDBPatchWriter}[fmt]
     calls = []
     orig = cls._add
 

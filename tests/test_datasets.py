@@ -12,10 +12,10 @@ from mmengine.runner import Runner
 
 from srbench.data import (H5PatchDataset, LMDBDataset, PatchPairDataset, RandomCropDataset, ScaleBatchSampler,
                           sr_collate)
-from srbench.data.common import make_lr, mod_crop, upsample
-from srbench.data.writers import LMDBWriter
+from srbench.data.stores.lmdb import LMDBWriter
 from srbench.engine.patches import install as install_patches
 from srbench.errors import ConfigError, DataError
+from srbench.transforms import make_lr, mod_crop, upsample
 from srbench.transforms.imresize import imresize_np
 
 RNG = np.random.default_rng(0)
@@ -103,7 +103,7 @@ def test_h5_pickles_without_its_file_handle(tmp_path):
     ds = H5PatchDataset(p, input_kind='lr', channels='y')
     ds[0]                                                   # opens the file in this process
     clone = pickle.loads(pickle.dumps(ds))                  # what a spawned worker gets
-    assert clone._file is None and clone[1]['gt'].shape == (1, 8, 8)
+    assert clone.store._handle is None and clone[1]['gt'].shape == (1, 8, 8)
 
 
 # ------------------------------------------------------------------------------ folders
@@ -352,3 +352,116 @@ def test_random_crop_config_errors(origin):
     ds = RandomCropDataset(origin, scale=2, gt_patch_size=13, input_kind='bicubic', channels='rgb', length=6)
     s = ds[2]                                                       # the gray image, repeated to RGB
     assert s['gt'].shape == (3, 13, 13) and torch.equal(s['gt'][0], s['gt'][2])
+
+
+def test_random_crop_pipeline_from_a_config(origin):
+    """A config's pipeline of TRANSFORMS makes the samples; the default one is exactly that pipeline."""
+    from srbench.registry import DATASETS
+    kw = dict(type='RandomCropDataset', hr_dir=str(origin), scales=[2, 3], input_kind='bicubic', channels='y',
+              length=12)
+    pipeline = [dict(type='ModCrop'), dict(type='PairedRandomCrop', gt_patch_size=12),
+                dict(type='MakeLR', quantize=True), dict(type='RandomDihedral'), dict(type='PackSRSample')]
+    with DefaultScope.overwrite_default_scope('srbench'):
+        cfg = DATASETS.build(dict(kw, pipeline=pipeline))
+        default = DATASETS.build(dict(kw, gt_patch_size=12, quantize_lr=True))
+    for i in range(12):
+        np.random.seed(i)
+        a = cfg[i]
+        np.random.seed(i)
+        b = default[i]
+        assert torch.equal(a['inputs'], b['inputs']) and torch.equal(a['gt'], b['gt'])
+        assert a['metainfo'] == b['metainfo'] and a['metainfo']['scale'] == (2, 3)[i % 2]
+    # scale augmentation per sample, a transform the default pipeline does not have
+    resc = RandomCropDataset(origin, scale=2, input_kind='lr', channels='rgb', pipeline=[
+        dict(type='RandomRescale', scales=[0.5]), dict(type='ModCrop'),
+        dict(type='PairedRandomCrop', lr_patch_size=4), dict(type='MakeLR'), dict(type='PackSRSample')])
+    s = resc[0]
+    assert s['inputs'].shape == (3, 4, 4) and s['gt'].shape == (3, 8, 8)
+    with pytest.raises(ConfigError, match='patch_size and pipeline exclude each other'):
+        RandomCropDataset(origin, scale=2, patch_size=4, input_kind='lr', channels='y', pipeline=pipeline)
+    bad = RandomCropDataset(origin, scale=2, input_kind='lr', channels='y', pipeline=pipeline[:-1])
+    with pytest.raises(DataError, match='must end with PackSRSample'):
+        bad[0]
+    big = RandomCropDataset(origin, scale=2, input_kind='lr', channels='y', pipeline=[
+        dict(type='PairedRandomCrop', gt_patch_size=200), dict(type='MakeLR'), dict(type='PackSRSample')])
+    with pytest.raises(DataError, match='smaller than the HR patch 200x200'):
+        big[0]
+
+
+# ------------------------------------------------------------------------------ stores
+def test_patch_dataset_takes_a_store_and_the_aliases_are_it(tmp_path):
+    """PatchDataset(store=...) reads every format; H5PatchDataset & co. are PatchDataset with one store."""
+    from srbench.data import PatchDataset
+    from srbench.data.stores import H5Store
+    hr = RNG.integers(0, 256, (5, 12, 12), dtype=np.uint8)
+    p = write_h5(tmp_path / 'a.h5', hr=hr, lr=RNG.random((5, 4, 4)).astype(np.float32))
+    alias = H5PatchDataset(p, input_kind='lr', channels='y')
+    for store in (dict(type='h5', path=str(p)), str(p), H5Store(p, channels='y')):
+        ds = PatchDataset(store, input_kind='lr', channels='y')
+        assert len(ds) == 5 and ds.name == 'a' and ds.scales == [3]
+        assert torch.equal(ds[4]['inputs'], alias[4]['inputs']) and ds[4]['metainfo'] == alias[4]['metainfo']
+    assert isinstance(alias, PatchDataset) and alias.index_determined_samples
+    with pytest.raises(ConfigError, match='store type must be one of h5, lmdb, folder'):
+        PatchDataset(dict(type='zip', path=str(p)), input_kind='lr', channels='y')
+    with pytest.raises(ConfigError, match="store h5: .*unexpected keyword argument 'h5_path'"):
+        PatchDataset(dict(type='h5', h5_path=str(p)), input_kind='lr', channels='y')
+    with pytest.raises(DataError, match='is not a patch store'):
+        PatchDataset(str(tmp_path), input_kind='lr', channels='y')
+    with pytest.raises(ConfigError, match="the store reads channels='y'"):
+        PatchDataset(H5Store(p, channels='y'), input_kind='lr', channels='rgb')
+
+
+def test_h5_in_memory_serves_what_the_lazy_file_serves(tmp_path):
+    p = _multiscale_h5(tmp_path, n=30)
+    lazy = H5PatchDataset(p, scale=3, input_kind='bicubic', channels='y')
+    mem = H5PatchDataset(p, scale=3, input_kind='bicubic', channels='y', in_memory=True)
+    assert len(lazy) == len(mem) == 10
+    for i in range(10):
+        a, b = lazy[i], mem[i]
+        assert torch.equal(a['inputs'], b['inputs']) and torch.equal(a['gt'], b['gt'])
+        assert a['metainfo'] == b['metainfo'] and a['metainfo']['name'] == f'ms[{3 * i + 1}]'
+
+
+def test_lmdb_scale_and_kind_checks(tmp_path):
+    """The checks every store shares (srbench.data.stores.base.pair_scale): sizes an integer scale apart, a
+    name suffix that agrees with the sizes, one kind of inputs per store."""
+    def lmdb_pair(d, pairs):
+        hw, lw = LMDBWriter(d / 'hr.lmdb'), LMDBWriter(d / 'lr.lmdb')
+        for key, H, h in pairs:
+            hw.put(key, smooth(H, H, seed=H))
+            lw.put(key, smooth(h, h, seed=h))
+        hw.close()
+        lw.close()
+        return d / 'hr.lmdb', d / 'lr.lmdb'
+    h, l_ = lmdb_pair(tmp_path / 'named', [('a_x2', 16, 8), ('b_x3', 16, 8)])
+    with pytest.raises(DataError, match=r"LR 'b_x3' in .*lr.lmdb is 8x8 and HR 'b_x3' is 16x16 \(x2\), "
+                                        'but its key says x3'):
+        LMDBDataset(h, l_, input_kind='lr', channels='y')
+    h, l_ = lmdb_pair(tmp_path / 'kinds', [('a', 16, 8), ('b', 16, 16)])
+    with pytest.raises(DataError, match="'b' .*: an HR-sized input, but its first key 'a' says LR-sized "
+                                        'inputs; a store holds either'):
+        LMDBDataset(h, l_, input_kind='lr', channels='y')
+    h, l_ = lmdb_pair(tmp_path / 'odd', [('a', 16, 6)])
+    with pytest.raises(DataError, match='not an integer scale apart'):
+        LMDBDataset(h, l_, input_kind='lr', channels='y')
+    h, l_ = lmdb_pair(tmp_path / 'same', [('a_x2', 12, 12), ('b_x4', 12, 12), ('c', 12, 12)])
+    with pytest.raises(DataError, match='pass scale='):
+        LMDBDataset(h, l_, input_kind='bicubic', channels='y')
+    ds = LMDBDataset(h, l_, scale=4, input_kind='bicubic', channels='y')      # c gets scale=4, a keeps its x2
+    assert [ds[i]['metainfo']['name'] for i in range(len(ds))] == ['b_x4', 'c']
+
+
+def test_stores_reopen_in_spawned_workers(tmp_path):
+    """A spawned worker unpickles the dataset without the parent's open files and opens its own."""
+    p = _multiscale_h5(tmp_path, n=12)
+    h, l_, _ = make_lmdb_pair(tmp_path / 'db', n=4)
+    parts = [H5PatchDataset(p, scale=2, input_kind='bicubic', channels='y'),
+             LMDBDataset(h, l_, input_kind='lr', channels='y')]
+    for d in parts:
+        d[0]                                                         # the parent has its files open
+    ds = torch.utils.data.ConcatDataset(parts)
+    loader = torch.utils.data.DataLoader(ds, batch_size=2, num_workers=1, collate_fn=sr_collate,
+                                         multiprocessing_context='spawn')
+    got = [b['inputs'] for b in loader]
+    want = [torch.stack([ds[i]['inputs'], ds[i + 1]['inputs']]) for i in range(0, len(ds), 2)]
+    assert len(got) == 4 and all(torch.equal(a, b) for a, b in zip(got, want))

@@ -8,7 +8,7 @@ import sys
 import time
 
 from srbench.apis.cli import run_cli
-from srbench.data.writers import make_lmdb_from_folder
+from srbench.data.stores.lmdb import make_lmdb_from_folder
 
 
 def main(argv=None):

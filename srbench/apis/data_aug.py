@@ -29,9 +29,9 @@ Flips and rotations combine: ``--rotations 0 90 180 270 --flips 0 1`` gives all 
 ``--flips 0 1 2 3`` with four rotations gives each of them twice (flip 2 = flip 1 + 180°, flip 3 = 180°),
 as the seed's VDSR recipe asks.
 
-Patches stream to the writer (:mod:`srbench.data.writers`) in chunks; the output appears at its final
-path only when complete. The run is deterministic: the same inputs and flags give the same patches in
-the same order.
+Patches stream to the writer of the output's format (:mod:`srbench.data.stores`) in chunks; the output
+appears at its final path only when complete. The run is deterministic: the same inputs and flags give the
+same patches in the same order.
 """
 from __future__ import annotations
 
@@ -43,10 +43,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..data.common import make_lr, to_channels
 from ..data.io import imread, list_images
-from ..data.writers import WRITERS
+from ..data.stores import WRITERS
 from ..errors import ConfigError, DataError
+from ..transforms.color import to_channels
+from ..transforms.degrade import make_lr
 from ..transforms.imresize import imresize_np
 from ..transforms.paired import check_flips, check_rotations, dihedral, mod_crop
 from ..utils.uint8 import im2uint8

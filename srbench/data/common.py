@@ -1,15 +1,10 @@
-"""What every srbench dataset shares: the sample layout, the colour/Y handling, LR generation,
-the collate function, and the link to the model's plugin metadata.
+"""What every srbench dataset shares: scale / input kind / channels, the sample it returns, the collate
+function that stacks samples into a batch, and the link to the model's plugin metadata.
 
-A sample is a dict::
-
-    {'inputs': Tensor[C, h, w] float32 in [0, 1],   # LR, or LR bicubic-upsampled to the HR size
-     'gt':     Tensor[C, H, W] float32 in [0, 1],   # HR (absent for inference-only data)
-     'metainfo': {'name': str, 'scale': int, 'channels': 'y'|'rgb', 'input_kind': 'lr'|'bicubic',
-                  'is_gray': bool, 'dataset': str, ...}}
-
-``C`` is 1 for ``channels='y'`` and 3 for ``'rgb'``. Values are uint8 / 255 wherever they come
-from uint8 data, so ``round(x * 255)`` gives the exact uint8 back (what the MATLAB protocol needs).
+A sample is :mod:`srbench.transforms.sample`'s layout: ``{'inputs': Tensor[C, h, w], 'gt': Tensor[C, H, W],
+'metainfo': {'name', 'scale', 'channels', 'input_kind', 'dataset', ...}}``, float32 in [0, 1] (uint8 / 255
+wherever the data is uint8). The operations that make it (colour/Y, LR generation, crops, flips) are in
+:mod:`srbench.transforms`.
 
 ``input_kind`` and ``channels`` default to ``None``: srbench's train/test APIs fill them from the
 model's plugin metadata (:func:`srbench.apis.common.apply_model_meta`), so that a config never
@@ -23,9 +18,7 @@ import torch
 from ..errors import ConfigError, DataError
 from ..spec import CHANNELS, INPUT_KINDS
 from ..registry import FUNCTIONS
-from ..transforms.color import rgb2ycbcr
-from ..transforms.imresize import imresize_np
-from ..transforms.paired import mod_crop  # noqa: F401  (re-exported: datasets import it from here)
+from ..transforms.sample import pack_sample
 
 
 def check_kind_channels(input_kind, channels, owner: str):
@@ -46,77 +39,6 @@ def check_scale(scale, owner: str) -> int:
     return int(scale)
 
 
-def to_channels(img: np.ndarray, channels: str) -> np.ndarray:
-    """An RGB (H×W×3) or single-channel (H×W or H×W×1) image → H×W×C with C = 1 (Y) or 3 (RGB).
-
-    uint8 images: Y is MATLAB ``rgb2ycbcr`` on uint8, rounded. Float images (values in [0, 1]):
-    Y in float, not rounded. A single-channel image is used as Y directly, and repeated to three
-    channels for RGB.
-    """
-    if img.ndim == 3 and img.shape[2] == 1:
-        img = img[:, :, 0]
-    if img.ndim != 2 and not (img.ndim == 3 and img.shape[2] == 3):
-        raise DataError(f'expected an H×W or H×W×3 image, got shape {img.shape}')
-    if channels == 'y':
-        y = img if img.ndim == 2 else rgb2ycbcr(img, y_only=True)
-        return y[:, :, None]
-    if channels != 'rgb':
-        raise ConfigError(f'channels must be one of {CHANNELS}, got {channels!r}')
-    if img.ndim == 2:
-        return np.repeat(img[:, :, None], 3, axis=2)
-    return img
-
-
-def to_tensor(img: np.ndarray) -> torch.Tensor:
-    """H×W×C uint8 or float array → Tensor[C, H, W] float32 (uint8 scaled by 1/255)."""
-    if img.ndim == 2:
-        img = img[:, :, None]
-    t = torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1)))
-    return t.float().div_(255.0) if img.dtype == np.uint8 else t.float()
-
-
-LR_SOURCES = ('rgb', 'y')
-
-
-def make_lr(hr: np.ndarray, scale: int, quantize: bool) -> np.ndarray:
-    """LR by MATLAB bicubic ``imresize(hr, 1/scale)`` of a mod-cropped uint8 HR (H×W or H×W×C).
-
-    ``quantize=True`` resizes the uint8 image: MATLAB rounds to uint8 after each dimension, which is
-    exactly an LR image saved to disk (SelfExSR/A+ data, the seed's Bicubic table). ``False`` resizes
-    ``hr / 255`` in double precision and keeps the float result in [0, 1] (the classic Y-channel test
-    code: SRCNN, VDSR, DRRN).
-    """
-    if quantize:
-        return imresize_np(hr, 1.0 / scale)
-    return imresize_np(hr.astype(np.float64) / 255.0, 1.0 / scale)
-
-
-def make_test_pair(img: np.ndarray, scale: int, channels: str, lr_from: str = 'rgb', quantize: bool = True):
-    """(HR, LR) of one uint8 test image as read (RGB H×W×3 or gray H×W), both H×W×C in ``channels``
-    (uint8; a LR that is not quantised is float in [0, 1]), by the MATLAB test protocols:
-
-    * ``lr_from='rgb'``: the LR is made from the mod-cropped image as read (RGB, or gray), then
-      converted to ``channels`` (Y of the LR, rounded when the LR is uint8);
-    * ``lr_from='y'`` (``channels='y'`` only): the LR is made from the Y channel (MATLAB
-      ``rgb2ycbcr`` on uint8, rounded) of the mod-cropped HR.
-    """
-    if lr_from not in LR_SOURCES:
-        raise ConfigError(f'lr_from must be one of {LR_SOURCES}, got {lr_from!r}')
-    if lr_from == 'y' and channels != 'y':
-        raise ConfigError(f"lr_from='y' makes the LR from the Y channel and needs channels='y', "
-                          f'got {channels!r}')
-    base = mod_crop(img if lr_from == 'rgb' else to_channels(img, 'y'), scale)
-    if min(base.shape[:2]) < scale:
-        raise DataError(f'image of {img.shape[1]}x{img.shape[0]} pixels is smaller than scale {scale}')
-    return to_channels(base, channels), to_channels(make_lr(base, scale, quantize), channels)
-
-
-def upsample(lr: np.ndarray, scale: int, out_hw) -> np.ndarray:
-    """The HR-sized bicubic input of SRCNN-style models: MATLAB ``imresize(lr, scale)`` (a uint8 LR
-    gives a uint8 result, rounded after each dimension as MATLAB does; a float LR stays float)."""
-    return imresize_np(lr, output_shape=out_hw) if out_hw is not None else imresize_np(lr, float(scale))
-
-
 class SRDatasetBase(torch.utils.data.Dataset):
     """Base of srbench datasets: scale / input kind / channels."""
 
@@ -132,6 +54,11 @@ class SRDatasetBase(torch.utils.data.Dataset):
     def metainfo(self) -> dict:
         return dict(dataset=self.name, scale=self.scale, channels=self.channels, input_kind=self.input_kind)
 
+    def pack(self, inputs, gt, name: str, scale: int, **meta) -> dict:
+        """One sample of this dataset (:func:`srbench.transforms.sample.pack_sample`) from H×W×C arrays;
+        ``meta``: more metainfo after name, scale, channels, input kind and dataset name."""
+        return pack_sample(inputs, gt, dict(name=name, scale=int(scale), channels=self.channels,
+                                            input_kind=self.input_kind, dataset=self.name, **meta))
 
 @FUNCTIONS.register_module()
 def sr_collate(batch):

@@ -15,6 +15,7 @@ from ..errors import DataError
 from ..utils.atomic import atomic_path
 
 IMAGE_EXTENSIONS = ('.png', '.bmp', '.jpg', '.jpeg', '.tif', '.tiff', '.webp', '.ppm', '.pgm')
+PNG_LEVEL = 1       # PNG compression of the patches srbench writes (lossless at any level; 1 is fast)
 
 
 def is_image_file(path) -> bool:
@@ -88,6 +89,18 @@ def imdecode(buf: bytes, name: str = '<bytes>') -> np.ndarray:
     elif img.ndim == 3 and img.shape[2] == 1:
         img = img[:, :, 0]
     return np.ascontiguousarray(img)
+
+
+def encode_png(img: np.ndarray, level: int = PNG_LEVEL) -> bytes:
+    """H×W, H×W×1 or H×W×3 (RGB) uint8 → PNG bytes (BGR order inside, as BasicSR/MMagic read them)."""
+    if img.ndim == 3 and img.shape[2] == 1:
+        img = img[:, :, 0]
+    elif img.ndim == 3:
+        img = cv2.cvtColor(np.ascontiguousarray(img), cv2.COLOR_RGB2BGR)
+    ok, buf = cv2.imencode('.png', np.ascontiguousarray(img), [cv2.IMWRITE_PNG_COMPRESSION, level])
+    if not ok:
+        raise DataError(f'cannot encode a {img.shape} image as PNG')
+    return buf.tobytes()
 
 
 def imwrite(path, img: np.ndarray) -> None:

@@ -1,7 +1,7 @@
 """Paired whole images for testing.
 
 An HR folder and either an LR folder with matching names or LR images made from the mod-cropped
-HR by MATLAB bicubic downscaling (:func:`srbench.data.common.make_test_pair`). How the LR is made
+HR by MATLAB bicubic downscaling (:func:`srbench.transforms.degrade.make_test_pair`). How the LR is made
 is part of the evaluation protocol and goes into every result (:meth:`PairedImageDataset.protocol_info`):
 
 * ``lr_from='rgb'``, ``quantize_lr=True`` (``rgb-uint8``; default for RGB networks): MATLAB
@@ -16,7 +16,10 @@ from pathlib import Path
 
 from ..errors import ConfigError, DataError
 from ..registry import DATASETS
-from .common import LR_SOURCES, SRDatasetBase, make_test_pair, mod_crop, to_channels, to_tensor, upsample
+from ..transforms.color import to_channels
+from ..transforms.degrade import LR_SOURCES, make_test_pair, upsample
+from ..transforms.paired import mod_crop
+from .common import SRDatasetBase
 from .io import imread, list_images
 
 LR_PROTOCOLS = {
@@ -127,7 +130,5 @@ class PairedImageDataset(SRDatasetBase):
     def __getitem__(self, i):
         hr, lr, gray = self.load_pair(i)
         inp = upsample(lr, self.scale, hr.shape[:2]) if self.input_kind == 'bicubic' else lr
-        return dict(inputs=to_tensor(inp), gt=to_tensor(hr),
-                    metainfo=dict(name=self.hr_files[i].stem, gt_path=str(self.hr_files[i]),
-                                  scale=self.scale, channels=self.channels, input_kind=self.input_kind,
-                                  is_gray=gray, dataset=self.name, lr_protocol=self.lr_protocol))
+        return self.pack(inp, hr, self.hr_files[i].stem, self.scale, gt_path=str(self.hr_files[i]),
+                         is_gray=gray, lr_protocol=self.lr_protocol)

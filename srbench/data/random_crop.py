@@ -10,10 +10,12 @@ Two steps, as the seed describes them:
    hidden ``.srbench_data.json`` in each folder records how it was made; a folder made with the same
    settings is reused, one made with other settings is replaced, and a folder srbench did not make is
    never touched (error).
-2. **Crop per sample**: an aligned random patch of one image; the LR is read from ``lr_dir`` or made
-   on the fly from the HR crop with MATLAB ``imresize`` (with a margin, so the patch equals the same
-   window of the whole-image LR up to float rounding); models with HR-sized inputs get the LR window
-   bicubic-upsampled the same way. Random flips/transposes on top when ``augment`` is on.
+2. **Crop per sample**: an aligned random patch of one image, made by a pipeline of srbench's transforms
+   (:mod:`srbench.transforms.pipeline`): ``ModCrop``, ``PairedRandomCrop`` (the HR window), ``MakeLR`` (the
+   LR read from ``lr_dir``, or made on the fly from the HR window plus a margin with MATLAB ``imresize``, so
+   the patch equals the same window of the whole-image LR up to float rounding; models with HR-sized inputs
+   get the LR window bicubic-upsampled the same way), ``RandomDihedral`` (random flips/transposes, when
+   ``augment`` is on) and ``PackSRSample``. A config may give its own ``pipeline`` instead.
 
 Only the (uint8) HR images are kept in memory; LR and upsampled inputs are made per patch.
 """
@@ -26,16 +28,17 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ConfigError, DataError
-from ..registry import DATASETS
+from ..registry import DATASETS, TRANSFORMS
+from ..transforms.color import to_channels
+from ..transforms.degrade import make_lr
 from ..transforms.imresize import imresize_np
-from ..transforms.paired import (apply_dihedral, check_flips, check_rotations, dihedral, mod_crop,
-                                 random_dihedral)
+from ..transforms.paired import check_flips, check_rotations, dihedral, mod_crop
+from ..transforms.pipeline import MakeLR, ModCrop, PackSRSample, PairedRandomCrop, RandomDihedral
 from ..utils.atomic import publish, remove_path, tmp_sibling
-from .common import SRDatasetBase, check_scale, make_lr, to_channels, to_tensor
+from .common import SRDatasetBase, check_scale
 from .io import imread, imwrite, list_images
 
 PREP_MARKER = '.srbench_data.json'
-MARGIN = 3          # LR pixels around a window: more than the bicubic kernel's reach (2) at any integer scale
 
 
 def _scale_tag(s: float) -> str:
@@ -147,17 +150,23 @@ class RandomCropDataset(SRDatasetBase):
             in ``lr_dir/X<s>/`` or, for one scale, in ``lr_dir`` itself; default: made on the fly.
         input_kind / channels: from the model's plugin metadata (filled by srbench's APIs).
         quantize_lr: round LR made on the fly to uint8 (default: True for RGB, False for Y, as the test
-            protocol, :func:`srbench.data.common.make_lr`).
+            protocol, :func:`srbench.transforms.degrade.make_lr`).
         length: samples per epoch (default: images x scales).
-        augment: random horizontal flip, vertical flip and transpose per sample (8 dihedral variants).
+        augment: random horizontal flip, vertical flip and transpose per sample (8 dihedral variants; on
+            unless False).
         origin_hr_dir: original images (``origin_HR_dir``) to prepare into ``hr_dir`` (and ``lr_dir``) once,
             augmented by ``aug_scales`` x ``flips`` x ``rotations`` (codes as ``tools/data_aug.py``).
+        pipeline: transforms (configs of TRANSFORMS, or callables) that make a sample from the results
+            ``dict(gt=<whole HR image>, name, scale, channels, input_kind, dataset[, lr=<its LR from
+            lr_dir>])``, ending with ``PackSRSample``; replaces patch_size / gt_patch_size / quantize_lr /
+            augment. Default: ``[ModCrop, PairedRandomCrop(patch), MakeLR(quantize=quantize_lr),
+            RandomDihedral (augment), PackSRSample]``.
     """
 
     def __init__(self, hr_dir, scale=None, patch_size=None, lr_dir=None, input_kind=None, channels=None,
-                 quantize_lr=None, length: int | None = None, augment: bool = True, lr_tmpl: str = '{}',
-                 name: str | None = None, scales=None, gt_patch_size=None, origin_hr_dir=None,
-                 aug_scales=(1.0,), rotations=(0,), flips=(0,)):
+                 quantize_lr=None, length: int | None = None, augment: bool | None = None,
+                 lr_tmpl: str = '{}', name: str | None = None, scales=None, gt_patch_size=None,
+                 origin_hr_dir=None, aug_scales=(1.0,), rotations=(0,), flips=(0,), pipeline=None):
         owner = 'RandomCropDataset'
         if (scale is None) == (scales is None):
             raise ConfigError(f'{owner}: give exactly one of scale (one scale) and scales (multi-scale)')
@@ -165,21 +174,17 @@ class RandomCropDataset(SRDatasetBase):
         self.scales = [self.scale] if scale is not None else [check_scale(s, owner) for s in scales]
         if not self.scales or len(set(self.scales)) != len(self.scales):
             raise ConfigError(f'{owner}: scales must be distinct positive integers, got {scales!r}')
-        if (patch_size is None) == (gt_patch_size is None):
-            raise ConfigError(f'{owner}: give exactly one of patch_size (LR side) and gt_patch_size (HR '
-                              'side)')
-        self.patch = {}
-        for s in self.scales:
-            if patch_size is not None:
-                self.patch[s] = check_scale(patch_size, f'{owner}.patch_size') * s
-            else:
-                P = check_scale(gt_patch_size, f'{owner}.gt_patch_size')
-                if input_kind == 'lr' and P % s:
-                    raise ConfigError(f'{owner}: gt_patch_size {P} is not divisible by scale {s}; a model '
-                                      'with LR inputs needs HR patches that are a multiple of the scale')
-                self.patch[s] = P
-        self.quantize_lr = (channels == 'rgb') if quantize_lr is None else bool(quantize_lr)
-        self.augment = bool(augment)
+        self.patch = {}                          # HR patch side per scale (the default pipeline's)
+        if pipeline is not None:
+            given = dict(patch_size=patch_size, gt_patch_size=gt_patch_size, quantize_lr=quantize_lr,
+                         augment=augment)
+            given = [k for k, v in given.items() if v is not None]
+            if given:
+                raise ConfigError(f'{owner}: {", ".join(given)} and pipeline exclude each other (the '
+                                  'pipeline says how a patch is made)')
+            self.pipeline = [TRANSFORMS.build(t) if isinstance(t, dict) else t for t in pipeline]
+        else:
+            self.pipeline = self._default_pipeline(patch_size, gt_patch_size, quantize_lr, augment)
         if origin_hr_dir is not None:
             prepare_images(origin_hr_dir, hr_dir, lr_dir, aug_scales, rotations, flips,
                            lr_scales=self.scales if lr_dir else (), channels=channels)
@@ -189,7 +194,7 @@ class RandomCropDataset(SRDatasetBase):
         self.lr = {s: self._load_lr(lr_dir, s, hr_files, lr_tmpl) for s in self.scales} if lr_dir else None
         self.eligible = {}
         for s in self.scales:
-            P = self.patch[s]
+            P = self.patch.get(s, s)               # a pipeline's patch size is its own: any image of s pixels
             self.eligible[s] = [j for j, im in enumerate(self.images)
                                 if min(im.shape[0] - im.shape[0] % s, im.shape[1] - im.shape[1] % s) >= P]
             if not self.eligible[s]:
@@ -198,6 +203,26 @@ class RandomCropDataset(SRDatasetBase):
         self.length = int(length) if length else len(self.images) * len(self.scales)
         k = len(self.scales)
         self._scales = np.array([self.scales[i % k] for i in range(self.length)], dtype=np.int16)
+
+    def _default_pipeline(self, patch_size, gt_patch_size, quantize_lr, augment) -> list:
+        owner = 'RandomCropDataset'
+        if (patch_size is None) == (gt_patch_size is None):
+            raise ConfigError(f'{owner}: give exactly one of patch_size (LR side) and gt_patch_size '
+                              '(HR side)')
+        for s in self.scales:
+            if patch_size is not None:
+                self.patch[s] = check_scale(patch_size, f'{owner}.patch_size') * s
+            else:
+                P = check_scale(gt_patch_size, f'{owner}.gt_patch_size')
+                if self.input_kind == 'lr' and P % s:
+                    raise ConfigError(f'{owner}: gt_patch_size {P} is not divisible by scale {s}; a model '
+                                      'with LR inputs needs HR patches that are a multiple of the scale')
+                self.patch[s] = P
+        quantize = (self.channels == 'rgb') if quantize_lr is None else bool(quantize_lr)
+        crop = (PairedRandomCrop(lr_patch_size=patch_size) if patch_size is not None else
+                PairedRandomCrop(gt_patch_size=gt_patch_size))
+        flips = [RandomDihedral()] if augment is None or augment else []
+        return [ModCrop(), crop, MakeLR(quantize=quantize)] + flips + [PackSRSample()]
 
     def _load_lr(self, lr_dir, s, hr_files, tmpl):
         d = Path(lr_dir) / f'X{s}'
@@ -227,15 +252,6 @@ class RandomCropDataset(SRDatasetBase):
     def __len__(self):
         return self.length
 
-    def _lr_window(self, j, s, a0, a1, b0, b1, hr):
-        """LR rows a0:a1, cols b0:b1 of image j at scale s (read, or made from the HR with a margin)."""
-        if self.lr is not None:
-            return self.lr[s][j][a0:a1, b0:b1]
-        h, w = hr.shape[0] // s, hr.shape[1] // s
-        r0, r1, c0, c1 = max(0, a0 - MARGIN), min(h, a1 + MARGIN), max(0, b0 - MARGIN), min(w, b1 + MARGIN)
-        lr = make_lr(hr[r0 * s:r1 * s, c0 * s:c1 * s], s, self.quantize_lr)
-        return lr[a0 - r0:a1 - r0, b0 - c0:b1 - c0]
-
     def __getitem__(self, i):
         if not 0 <= i < self.length:
             raise IndexError(f'index {i} out of range for {self.length} samples')
@@ -243,26 +259,16 @@ class RandomCropDataset(SRDatasetBase):
         s = self.scales[i % k]
         el = self.eligible[s]
         j = el[(i // k) % len(el)]
-        hr = mod_crop(self.images[j], s)
-        H, W = hr.shape[:2]
-        P = self.patch[s]
-        if self.input_kind == 'lr':
-            p = P // s
-            yl, xl = np.random.randint(0, H // s - p + 1), np.random.randint(0, W // s - p + 1)
-            gt = hr[yl * s:(yl + p) * s, xl * s:(xl + p) * s]
-            inp = self._lr_window(j, s, yl, yl + p, xl, xl + p, hr)
-        else:
-            y, x = np.random.randint(0, H - P + 1), np.random.randint(0, W - P + 1)
-            gt = hr[y:y + P, x:x + P]
-            a0, a1 = max(0, y // s - MARGIN), min(H // s, -(-(y + P) // s) + MARGIN)
-            b0, b1 = max(0, x // s - MARGIN), min(W // s, -(-(x + P) // s) + MARGIN)
-            lr = self._lr_window(j, s, a0, a1, b0, b1, hr)
-            lr = lr.astype(np.float64) / 255.0 if lr.dtype == np.uint8 else lr
-            up = imresize_np(lr, output_shape=((a1 - a0) * s, (b1 - b0) * s))
-            inp = up[y - a0 * s:y - a0 * s + P, x - b0 * s:x - b0 * s + P].astype(np.float32)
-        if self.augment:
-            flags = random_dihedral()
-            gt, inp = apply_dihedral(gt, *flags), apply_dihedral(inp, *flags)
-        return dict(inputs=to_tensor(inp), gt=to_tensor(gt),
-                    metainfo=dict(name=self.names[j], scale=s, channels=self.channels,
-                                  input_kind=self.input_kind, dataset=self.name))
+        results = dict(gt=self.images[j], name=self.names[j], scale=s, channels=self.channels,
+                       input_kind=self.input_kind, dataset=self.name)
+        if self.lr is not None:
+            results['lr'] = self.lr[s][j]
+        for t in self.pipeline:
+            results = t(results)
+            if results is None:
+                raise DataError(f'RandomCropDataset: transform {t!r} returned no results for {self.names[j]}')
+        if not (isinstance(results, dict) and 'inputs' in results and 'metainfo' in results):
+            what = f'keys {sorted(results)}' if isinstance(results, dict) else type(results).__name__
+            raise DataError(f'RandomCropDataset: the pipeline must end with PackSRSample (it returned '
+                            f'{what})')
+        return results

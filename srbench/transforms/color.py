@@ -1,4 +1,5 @@
-"""MATLAB ``rgb2ycbcr`` / ``ycbcr2rgb`` (ITU-R BT.601, limited range).
+"""MATLAB ``rgb2ycbcr`` / ``ycbcr2rgb`` (ITU-R BT.601, limited range), and :func:`to_channels` (an image
+in the channel mode of a model: Y or RGB).
 
 uint8 in → uint8 out, rounded half away from zero and saturated, as MATLAB's ``imlincomb`` does:
 ``Y = round(65.481/255 R + 128.553/255 G + 24.966/255 B + 16)``.
@@ -10,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import SRBenchError
+from ..errors import ConfigError, DataError, SRBenchError
 from ..utils.uint8 import round_u8
 
-__all__ = ['rgb2ycbcr', 'ycbcr2rgb', 'rgb2y', 'T', 'OFFSET']
+__all__ = ['rgb2ycbcr', 'ycbcr2rgb', 'rgb2y', 'to_channels', 'T', 'OFFSET']
 
 T = np.array([[65.481, 128.553, 24.966],
               [-37.797, -74.203, 112.0],
@@ -63,6 +64,27 @@ def rgb2y(img):
     return rgb2ycbcr(img, y_only=True)
 
 
+def to_channels(img: np.ndarray, channels: str) -> np.ndarray:
+    """An RGB (H×W×3) or single-channel (H×W or H×W×1) image → H×W×C with C = 1 (Y) or 3 (RGB).
+
+    uint8 images: Y is MATLAB ``rgb2ycbcr`` on uint8, rounded. Float images (values in [0, 1]):
+    Y in float, not rounded. A single-channel image is used as Y directly, and repeated to three
+    channels for RGB.
+    """
+    if img.ndim == 3 and img.shape[2] == 1:
+        img = img[:, :, 0]
+    if img.ndim != 2 and not (img.ndim == 3 and img.shape[2] == 3):
+        raise DataError(f'expected an H×W or H×W×3 image, got shape {img.shape}')
+    if channels == 'y':
+        y = img if img.ndim == 2 else rgb2ycbcr(img, y_only=True)
+        return y[:, :, None]
+    if channels != 'rgb':
+        raise ConfigError(f"channels must be 'y' or 'rgb', got {channels!r}")
+    if img.ndim == 2:
+        return np.repeat(img[:, :, None], 3, axis=2)
+    return img
+
+
 def ycbcr2rgb(img):
     """MATLAB ``ycbcr2rgb`` (uint8 → rounded, saturated uint8; float → float, not clipped)."""
     if not isinstance(img, np.ndarray):
@@ -99,7 +121,8 @@ def _rgb2ycbcr_torch(x, y_only):
 def _ycbcr2rgb_torch(x):
     import torch
     if not isinstance(x, torch.Tensor) or x.ndim < 3 or x.shape[-3] != 3:
-        raise ColorError(f'expected a YCbCr tensor of shape (..., 3, H, W), got {tuple(getattr(x, "shape", ()))}')
+        raise ColorError('expected a YCbCr tensor of shape (..., 3, H, W), got '
+                         f'{tuple(getattr(x, "shape", ()))}')
     is_u8 = x.dtype == torch.uint8
     xf = x.to(torch.float64) / 255.0 if is_u8 else x
     m = torch.as_tensor(_TINV * 255.0, dtype=xf.dtype, device=xf.device)
