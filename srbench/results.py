@@ -131,8 +131,9 @@ def number(v):
 
 
 def _metric_value(v, where):
+    """A number (null: no value, printed as '-'; another string is kept and printed as it is)."""
     v = number(v)
-    if not isinstance(v, (float, str)) or isinstance(v, bool):
+    if v is not None and (not isinstance(v, (float, str)) or isinstance(v, bool)):
         raise _Bad(where, f'expected a number, got {_kind(v)}')
     return v
 
@@ -275,8 +276,9 @@ class Results(_Record):
                                f'the JSON that tools/test.py writes; got {_kind(fmt)})')
             version = int(m.group(1))
             if not 1 <= version <= FORMAT_VERSION:
-                raise _Bad('format', f'"{fmt}" is not a version this srbench reads (it reads '
-                                     f'{FORMAT_NAME}/1 to /{FORMAT_VERSION}); update srbench')
+                known = ', '.join(f'{FORMAT_NAME}/{v}' for v in range(1, FORMAT_VERSION + 1))
+                newer = '; written by a newer srbench: update srbench' if version > FORMAT_VERSION else ''
+                raise _Bad('format', f'"{fmt}" is not a version this srbench reads (it reads {known}){newer}')
             d = _upgrade(d, version)
             return super().from_dict({k: v for k, v in d.items() if k != 'format'}, where)
         except _Bad as e:

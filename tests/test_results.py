@@ -97,6 +97,10 @@ def test_optional_fields_have_defaults():
     assert list(d) == ['format', 'srbench_version', 'date', 'git_commit', 'config_path', 'model',
                        'checkpoint', 'results', 'skipped', 'config']
     assert list(d['results'][0]) == ['dataset', 'scale', 'num_images', 'metrics', 'protocol', 'per_image']
+    # a metric without a value (null) reads as None and prints as '-'
+    d['results'][0]['metrics'] = {'PSNR': 30, 'SSIM': None}
+    assert Results.from_dict(d).results[0].metrics == {'PSNR': 30.0, 'SSIM': None}
+    assert '| Set5      | x2      | 30.00  | -      |' in build_leaderboard([d])
 
 
 def test_non_finite_numbers(tmp_path):
