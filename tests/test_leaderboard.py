@@ -8,7 +8,9 @@ import sys
 import pytest
 
 from conftest import TOOLS
-from srbench.apis.leaderboard import build_leaderboard, leaderboard
+from srbench.apis.leaderboard import build_board, build_leaderboard, leaderboard, render_board, table_notes
+from srbench.apis.report import results_table
+from srbench.apis.tables import render
 from srbench.errors import ConfigError, DataError
 
 
@@ -122,12 +124,85 @@ def test_reference_labels_are_data_driven(tmp_path):
     assert row(md, 'Set5')[2].startswith('32.50/')
 
 
+def test_table_model_holds_values_and_marks_as_data():
+    """build_board computes a plain model (numbers, marks, notes from the cells); rendering is separate."""
+    board = build_board([results(BICUBIC)])
+    [sec] = board.sections
+    t = sec.table
+    assert (t.metrics, t.labels, t.decimals) == (['PSNR', 'SSIM', 'IFC'], ['seed', 'literature'],
+                                                 {'PSNR': 2, 'SSIM': 4, 'IFC': 2})
+    assert [(r.dataset, r.scales) for r in t.rows] == [('Set5', [2, 3, 4]), ('Set14', [2, 3, 4]),
+                                                       ('Urban100', [2])]
+    [psnr] = t.rows[2].cells[0]
+    ours, seed, lit = psnr.values
+    assert (psnr.dataset, psnr.scale, psnr.metric) == ('Urban100', 2, 'PSNR')
+    assert ours.source == 'ours' and ours.value == 26.8697 and not ours.mismatch
+    assert seed.source == 'seed' and seed.value == 26.66 and seed.note
+    assert 'selfexsr-half-res' in seed.mismatch
+    assert lit.value == 26.88 and lit.mismatch == 'lr_protocol y-double (ours: rgb-uint8)'
+    assert t.rows[0].cells[0][0].values[1].mismatch == ''                   # Set5 x2: same protocol
+    md = render_board(board)
+    assert md == build_leaderboard([results(BICUBIC)])
+    notes = table_notes(t)
+    assert all(f'- {n}' in md for n in notes) and sum(n.startswith('† ') for n in notes) == 2
+    # the model is data: drop the references and render again -- no reference column, no † note
+    t.labels = []
+    for c in t.cells():
+        c.values[1:] = []
+    assert '(ours' not in render(t) and '†' not in render(t) and table_notes(t) == []
+    first = render(t).splitlines()[2]
+    assert first.startswith('| Set5      | x2<br />x3<br />x4 | 33.64<br />30.39<br />28.42 |')
+
+
+def test_decimals_come_from_the_metric_classes(tmp_path):
+    from srbench.metrics import SRMetric
+    from srbench.registry import METRICS
+
+    class Sharpness(SRMetric):
+        metric_name = 'Sharpness'
+        decimals = 3
+    METRICS.register_module(name='TestOnlySharpnessMetric', module=Sharpness)
+    try:
+        r = results([result_row('Set5', 2, dict(PSNR=30.123456, Sharpness=1.23456, lpips=0.123456))],
+                    plugin=None)
+        md = build_leaderboard([r])
+        assert header(md) == ['Dataset', 'Scale', 'PSNR', 'Sharpness', 'lpips']
+        assert row(md, 'Set5')[2:] == ['30.12', '1.235', '0.1235']    # 2 (PSNR), 3 (class), 4 (default)
+    finally:
+        METRICS._module_dict.pop('TestOnlySharpnessMetric', None)
+    assert row(build_leaderboard([r]), 'Set5')[3] == '1.2346'
+
+
+def test_results_table_uses_the_same_model():
+    r = results([result_row('Set5', 2, dict(PSNR=float('inf'), PSNR_num_inf=5.0, SSIM=1.0)),
+                 result_row('Set14', 3, dict(PSNR=30.0, SSIM=0.9))], plugin=None)
+    text = results_table(r).splitlines()
+    assert text[0] == 'Bicubic (no plugin)'
+    assert cells(text[1]) == ['Dataset', 'Scale', 'Images', 'PSNR', 'PSNR_num_inf', 'SSIM']
+    assert cells(text[3]) == ['Set5', 'x2', '5', 'inf', '5.0000', '1.0000']      # rows in the file's order
+    assert cells(text[4]) == ['Set14', 'x3', '5', '30.00', '-', '0.9000']
+    assert text[5] == 'Protocol: PSNR, PSNR_num_inf, SSIM: protocol `matlab`, Y, border = scale; ' \
+                      'LR `rgb-uint8` ' \
+                      '(how the LR was made)'
+
+
 @pytest.mark.parametrize('content, match', [
     (None, 'results file does not exist'),
     ('{not json', 'is not valid JSON'),
-    (json.dumps({'format': 'something-else', 'results': []}), 'is not an srbench results file'),
+    (json.dumps({'format': 'something-else', 'results': []}), 'not an srbench results file'),
+    (json.dumps([1, 2]), r'not an srbench results file \(expected a JSON object, got a list\)'),
+    (json.dumps(dict(results(BICUBIC[:1]), format='srbench-results/99')),
+     '"srbench-results/99" is not a version this srbench reads .*update srbench'),
     (json.dumps(dict(results(BICUBIC[:1]), results=[{'dataset': 'Set5'}])),
-     'lacks dataset / scale / metrics'),
+     r'results\[0\]\.scale: missing; expected the scale'),
+    (json.dumps(dict(results(BICUBIC[:2]), results=[BICUBIC[0], dict(BICUBIC[1], scale='two')])),
+     r"results\[1\]\.scale: expected an integer, got str 'two'"),
+    (json.dumps(dict(results(BICUBIC[:1]), results=[dict(BICUBIC[0], metrics={'PSNR': [1]})])),
+     r'results\[0\]\.metrics\.PSNR: expected a number, got a list'),
+    (json.dumps({k: v for k, v in results(BICUBIC[:1]).items() if k != 'model'}),
+     'model: missing; expected the model record'),
+    (json.dumps(dict(results(BICUBIC[:1]), checkpoint={'sha256': 'abc'})),
+     'checkpoint.path: missing'),
 ])
 def test_bad_results_files(tmp_path, content, match):
     p = tmp_path / 'bad.json'

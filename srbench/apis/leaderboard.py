@@ -4,8 +4,9 @@ stacked in the cell (``x2<br />x3<br />x4``), and ``ours/paper`` where the model
 reference numbers (``plugins/<name>/paper.json``, read through ``Plugin.reference_numbers()``).
 
 Everything is driven by the data: the metric columns are the metrics present in the results (or in
-the references), ordered by :data:`METRIC_ORDER`, formatted by :data:`METRIC_DECIMALS`; data sets are
-ordered by :data:`DATASET_ORDER`; reference columns are the reference labels found for the model.
+the references), ordered by :data:`METRIC_ORDER`, printed with the decimals of their metric class
+(``decimals``, :func:`srbench.metrics.metric_decimals`); data sets are ordered by :data:`DATASET_ORDER`;
+reference columns are the reference labels found for the model.
 
 Numbers of different protocols are never compared silently:
 
@@ -15,39 +16,25 @@ Numbers of different protocols are never compared silently:
   row: ``name``, ``channel``, ``crop_border`` (``"scale"`` or a number), ``lr_protocol``); a declared
   field that differs from ours marks the number with ``†`` and a footnote says how it differs.
   References that declare nothing are listed as "protocol not declared" under the table.
+
+Building and rendering are separate: :func:`build_board` reads the results (:mod:`srbench.results`) into a
+:class:`Board` (sections of :class:`srbench.apis.tables.Table`; the notes under each table are computed
+from its cells by :func:`table_notes`), and :func:`render_board` writes it as markdown.
 """
 from __future__ import annotations
 
 import fnmatch
-import json
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..errors import ConfigError, DataError, PluginError
+from ..results import Results, as_results, load_results  # noqa: F401
 from ..utils.atomic import write_text_atomic
+from .tables import MISMATCH, Cell, Row, Table, Value, decimals_of, fmt_value, render  # noqa: F401
 
-RESULTS_FORMAT_PREFIX = 'srbench-results/'
 METRIC_ORDER = ['PSNR', 'SSIM', 'IFC']
-METRIC_DECIMALS = {'PSNR': 2, 'SSIM': 4, 'IFC': 2}
-DEFAULT_DECIMALS = 4
 DATASET_ORDER = ['Set5', 'Set14', 'BSD100', 'Urban100', 'Manga109', 'BSD200', 'General100', 'DIV2K']
 DATASET_ALIASES = {'b100': 'bsd100', 'bsds100': 'bsd100', 'urban': 'urban100', 'u100': 'urban100'}
 PROTOCOL_FIELDS = ('name', 'channel', 'crop_border', 'lr_protocol')
-MISMATCH = '†'
-
-
-def fmt_value(metric: str, v) -> str:
-    """A metric value as the tables print it ('-' when missing)."""
-    if v is None:
-        return '-'
-    if isinstance(v, str):
-        return v
-    if v != v:   # NaN
-        return 'nan'
-    if v in (float('inf'), float('-inf')):
-        return 'inf' if v > 0 else '-inf'
-    return f'{v:.{METRIC_DECIMALS.get(metric.split("/")[-1], DEFAULT_DECIMALS)}f}'
 
 
 def _norm_dataset(name: str) -> str:
@@ -63,7 +50,7 @@ def _dataset_rank(name: str):
 
 @dataclass
 class Entry:
-    """One (model, data set, scale) result of a results JSON."""
+    """One (model, data set, scale) result of a results file, as the leaderboard compares it."""
     model: str
     plugin: str | None
     dataset: str
@@ -76,52 +63,26 @@ class Entry:
     extra: dict = field(default_factory=dict)
 
 
-def load_results(path) -> dict:
-    """A results JSON of ``tools/test.py``, checked; one DataError naming the file otherwise."""
-    p = Path(os.path.expanduser(str(path)))
-    if not p.is_file():
-        raise DataError(f'results file does not exist: {p}')
-    try:
-        with open(p, encoding='utf-8') as f:
-            r = json.load(f)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise DataError(f'results file {p} is not valid JSON: {e}') from None
-    fmt = r.get('format') if isinstance(r, dict) else None
-    if not isinstance(fmt, str) or not fmt.startswith(RESULTS_FORMAT_PREFIX):
-        raise DataError(f'{p} is not an srbench results file (expected "format": "{RESULTS_FORMAT_PREFIX}1", '
-                        f'the JSON that tools/test.py writes)')
-    if not isinstance(r.get('results'), list) or not isinstance(r.get('model'), dict):
-        raise DataError(f'results file {p} has no "model" / "results" list')
-    return r
-
-
 def _norm_border(v, scale):
     if v in (None, 'scale') or (isinstance(v, (int, float)) and scale is not None and v == scale):
         return 'scale'
     return v
 
 
-def entries_of(results: dict, source: str = '?') -> list[Entry]:
-    """The (data set, scale) entries of one results dict."""
-    m = results['model']
+def entries_of(results, source: str = '?') -> list[Entry]:
+    """The (data set, scale) entries of one :class:`srbench.results.Results` (or results dict)."""
+    res = as_results(results, source=f'results {source}')
     out = []
-    for i, row in enumerate(results['results']):
-        try:
-            ds, scale, metrics = row['dataset'], int(row['scale']), dict(row['metrics'])
-        except (KeyError, TypeError, ValueError):
-            raise DataError(f'results file {source}: results[{i}] lacks dataset / scale / metrics') from None
-        prot = row.get('protocol') or {}
-        data = prot.get('data') or {}
-        per_metric = {}
-        for k, p in (prot.get('metrics') or {}).items():
-            per_metric[k] = dict(name=p.get('name'), channel=p.get('channel'),
-                                 crop_border=_norm_border(p.get('crop_border'), scale),
-                                 lr_protocol=data.get('lr_protocol'))
-        metrics = {k: (float(v) if isinstance(v, (int, float)) else v) for k, v in metrics.items()
-                   if not k.endswith('_num_inf')}
-        out.append(Entry(model=m.get('generator') or m.get('type') or '?', plugin=m.get('plugin'), dataset=ds,
-                         scale=scale, metrics=metrics, protocol=per_metric, data_protocol=data, source=source,
-                         date=str(results.get('date') or '')))
+    for row in res.results:
+        data = row.protocol.data
+        per_metric = {k: dict(name=p.get('name'), channel=p.get('channel'),
+                              crop_border=_norm_border(p.get('crop_border'), row.scale),
+                              lr_protocol=data.get('lr_protocol'))
+                      for k, p in row.protocol.metrics.items()}
+        metrics = {k: v for k, v in row.metrics.items() if not k.endswith('_num_inf')}
+        out.append(Entry(model=res.model.name, plugin=res.model.plugin, dataset=row.dataset, scale=row.scale,
+                         metrics=metrics, protocol=per_metric, data_protocol=data, source=source,
+                         date=str(res.date or '')))
     return out
 
 
@@ -190,10 +151,10 @@ def _select_labels(labels: list[str], refs) -> list[str]:
     return [lb for lb in labels if any(fnmatch.fnmatchcase(lb, p) or lb == p for p in pats)]
 
 
-def build_table(entries: list[Entry], metrics=None, refs=None, merge_scales: bool = True,
-                tablefmt: str = 'github') -> tuple[str, list[str]]:
-    """(markdown table, notes) of the entries of one model under one protocol."""
-    from tabulate import tabulate
+def leaderboard_table(entries: list[Entry], metrics=None, refs=None, merge_scales: bool = True) -> Table:
+    """The table of the entries of one model under one protocol: metric columns, one row per data set
+    (``merge_scales``: the scales stacked in it) or per (data set, scale), each cell ours and then the
+    selected references' numbers, marked where a reference's protocol differs or is not declared."""
     e0 = entries[0]
     rows_ref, ref_source = reference_rows(e0.plugin, e0.model)
     have = {k for e in entries for k in e.metrics}
@@ -211,53 +172,54 @@ def build_table(entries: list[Entry], metrics=None, refs=None, merge_scales: boo
     ref_at = {}
     for r in rows_ref:
         ref_at.setdefault((r.get('label', 'paper'), _norm_dataset(r['dataset']), int(r['scale'])), r)
-    notes, undeclared = {}, set()
-    mismatches: dict = {}     # (label, differences, note) -> ({'Set5 x2', ...}, {metric, ...})
 
-    def cell(e: Entry, metric: str) -> str:
-        vals = [fmt_value(metric, e.metrics.get(metric))]
+    def cell(e: Entry, metric: str) -> Cell:
+        values = [Value('ours', e.metrics.get(metric))]
         for lb in labels:
             r = ref_at.get((lb, _norm_dataset(e.dataset), e.scale))
             v = (r or {}).get('metrics', {}).get(metric)
-            s = fmt_value(metric, v)
-            if r is not None and v is not None:
-                if not r['protocol']:
-                    undeclared.add(lb)
-                ours = e.protocol.get(metric) or next(iter(e.protocol.values()), None)
-                diff = _protocol_mismatch(r['protocol'], ours)
-                if diff:
-                    s += MISMATCH
-                    where, ms = mismatches.setdefault((lb, '; '.join(diff), r.get('note') or ''), ({}, {}))
-                    where[f'{e.dataset} x{e.scale}'] = ms[metric] = None
-                elif r.get('note'):
-                    notes[f'{lb}, {e.dataset} x{e.scale}: {r["note"]}'] = None
-            vals.append(s)
-        return '/'.join(vals)
+            if r is None or v is None:
+                values.append(Value(lb, v))
+                continue
+            ours = e.protocol.get(metric) or next(iter(e.protocol.values()), None)
+            values.append(Value(lb, v, mismatch='; '.join(_protocol_mismatch(r['protocol'], ours)),
+                                undeclared=not r['protocol'], note=r.get('note') or ''))
+        return Cell(e.dataset, e.scale, metric, values)
 
     by_set: dict = {}
     for e in entries:
         by_set.setdefault(e.dataset, []).append(e)
-    table = []
+    rows = []
     for ds in sorted(by_set, key=_dataset_rank):
         es = sorted(by_set[ds], key=lambda x: x.scale)
-        if merge_scales:
-            table.append([ds, '<br />'.join(f'x{e.scale}' for e in es)]
-                         + ['<br />'.join(cell(e, m) for e in es) for m in cols])
-        else:
-            table.extend([ds, f'x{e.scale}'] + [cell(e, m) for m in cols] for e in es)
-    suffix = f' ({"/".join(["ours"] + labels)})' if labels else ''
-    headers = ['Dataset', 'Scale'] + [f'{m}{suffix}' for m in cols]
-    md = tabulate(table, headers=headers, tablefmt=tablefmt, disable_numparse=True)
+        for group in ([es] if merge_scales else [[e] for e in es]):
+            rows.append(Row(ds, [e.scale for e in group], [[cell(e, m) for e in group] for m in cols]))
+    return Table(metrics=cols, rows=rows, decimals=decimals_of(cols), labels=labels, ref_source=ref_source)
+
+
+def table_notes(table: Table) -> list[str]:
+    """The notes under a leaderboard table, from its cells: where the references come from, which
+    declare no protocol, their notes, and every number computed under another protocol (†)."""
     out = []
-    if labels:
-        src = f' from {ref_source}' if ref_source else ''
-        out.append(f'Reference numbers ({", ".join(labels)}){src}.')
+    if table.labels:
+        src = f' from {table.ref_source}' if table.ref_source else ''
+        out.append(f'Reference numbers ({", ".join(table.labels)}){src}.')
+    undeclared = {v.source for c in table.cells() for v in c.values[1:] if v.undeclared}
     out += [f'{lb}: protocol not declared by the plugin (as published).' for lb in sorted(undeclared)]
+    notes: dict = {}
+    mismatches: dict = {}     # (label, differences, note) -> ({'Set5 x2', ...}, {metric, ...})
+    for c in table.cells():
+        for v in c.values[1:]:
+            if v.mismatch:
+                where, ms = mismatches.setdefault((v.source, v.mismatch, v.note), ({}, {}))
+                where[f'{c.dataset} x{c.scale}'] = ms[c.metric] = None
+            elif v.note:
+                notes[f'{v.source}, {c.dataset} x{c.scale}: {v.note}'] = None
     out += list(notes)
     for (lb, diff, note), (where, ms) in mismatches.items():
         out.append(f'{MISMATCH} {lb}, {", ".join(where)} ({", ".join(ms)}): computed under another protocol: '
                    f'{diff}' + (f' -- {note}' if note else ''))
-    return md, out
+    return out
 
 
 def group_entries(entries: list[Entry]) -> tuple[list[list[Entry]], list[str]]:
@@ -279,16 +241,39 @@ def group_entries(entries: list[Entry]) -> tuple[list[list[Entry]], list[str]]:
     return [list(g.values()) for g in groups.values()], notes
 
 
-def build_leaderboard(results, metrics=None, refs=None, merge_scales: bool = True, tablefmt: str = 'github',
-                      title: str = 'Leaderboard') -> str:
-    """Markdown of one or more results (paths of results JSONs, or dicts as ``srbench.apis.test``
-    returns them). ``metrics``: metric columns (default: all found); ``refs``: reference labels or
-    glob patterns to show (default: all; ``'none'``: none); ``merge_scales``: the seed's layout
-    (scales stacked in one row per data set) or one row per scale."""
+@dataclass
+class Section:
+    """One model under one protocol: its table and what is said around it."""
+    model: str
+    plugin: str | None
+    protocol: str                  # describe_protocol() of its entries
+    protocol_name: str | None      # of its first metric (shown in the heading when a model has several)
+    lr_protocol: str | None
+    several_protocols: bool        # the model has other sections (other protocols)
+    table: Table
+    sources: list[str]             # the results files of its entries
+
+
+@dataclass
+class Board:
+    """A leaderboard: a section per (model, protocol), and notes about the results as a whole."""
+    title: str
+    sections: list[Section]
+    notes: list[str] = field(default_factory=list)
+
+
+def build_board(results, metrics=None, refs=None, merge_scales: bool = True,
+                title: str = 'Leaderboard') -> Board:
+    """The leaderboard of one or more results (paths of results JSONs, :class:`srbench.results.Results`,
+    or dicts as ``srbench.apis.test`` returns them). ``metrics``: metric columns (default: all found);
+    ``refs``: reference labels or glob patterns to show (default: all; ``'none'``: none);
+    ``merge_scales``: the seed's layout (scales stacked in one row per data set) or one row per scale."""
     entries = []
     for i, r in enumerate(results if isinstance(results, (list, tuple)) else [results]):
-        if isinstance(r, dict):
-            entries += entries_of(r, source=str(r.get('out') or f'results[{i}]'))
+        if isinstance(r, (dict, Results)):
+            out = r.get('out') if isinstance(r, dict) else r.extra.get('out')
+            source = str(out or f'results[{i}]')
+            entries += entries_of(as_results(r, source=f'results {source}'), source=source)
         else:
             entries += entries_of(load_results(r), source=str(r))
     if not entries:
@@ -297,21 +282,39 @@ def build_leaderboard(results, metrics=None, refs=None, merge_scales: bool = Tru
     counts: dict = {}
     for g in groups:
         counts[(g[0].model, g[0].plugin)] = counts.get((g[0].model, g[0].plugin), 0) + 1
-    out = [f'# {title}', '']
+    sections = []
     for g in groups:
         e0 = g[0]
-        head = f'## {e0.model}' + (f' (plugin `{e0.plugin}`)' if e0.plugin else '')
-        if counts[(e0.model, e0.plugin)] > 1:
-            head += f' -- protocol `{next(iter(e0.protocol.values()), {}).get("name")}`, ' \
-                    f'LR `{e0.data_protocol.get("lr_protocol")}`'
-        md, tnotes = build_table(g, metrics, refs, merge_scales, tablefmt)
-        sources = ', '.join(dict.fromkeys(e.source for e in g))
-        out += [head, '', f'Protocol: {describe_protocol(e0)}.', '', md, '']
+        sections.append(Section(
+            model=e0.model, plugin=e0.plugin, protocol=describe_protocol(e0),
+            protocol_name=next(iter(e0.protocol.values()), {}).get('name'),
+            lr_protocol=e0.data_protocol.get('lr_protocol'),
+            several_protocols=counts[(e0.model, e0.plugin)] > 1,
+            table=leaderboard_table(g, metrics, refs, merge_scales),
+            sources=list(dict.fromkeys(e.source for e in g))))
+    return Board(title=title, sections=sections, notes=notes)
+
+
+def render_board(board: Board, tablefmt: str = 'github') -> str:
+    """The leaderboard as markdown: a heading per section, its protocol, table, notes and sources."""
+    out = [f'# {board.title}', '']
+    for s in board.sections:
+        head = f'## {s.model}' + (f' (plugin `{s.plugin}`)' if s.plugin else '')
+        if s.several_protocols:
+            head += f' -- protocol `{s.protocol_name}`, LR `{s.lr_protocol}`'
+        tnotes = table_notes(s.table)
+        out += [head, '', f'Protocol: {s.protocol}.', '', render(s.table, tablefmt), '']
         out += [f'- {n}' for n in tnotes] + ([''] if tnotes else [])
-        out += [f'Results: {sources}.', '']
-    if notes:
-        out += ['## Notes', ''] + [f'- {n}' for n in notes] + ['']
+        out += [f'Results: {", ".join(s.sources)}.', '']
+    if board.notes:
+        out += ['## Notes', ''] + [f'- {n}' for n in board.notes] + ['']
     return '\n'.join(out).rstrip() + '\n'
+
+
+def build_leaderboard(results, metrics=None, refs=None, merge_scales: bool = True, tablefmt: str = 'github',
+                      title: str = 'Leaderboard') -> str:
+    """Markdown of one or more results: :func:`build_board`, then :func:`render_board`."""
+    return render_board(build_board(results, metrics, refs, merge_scales, title), tablefmt)
 
 
 def leaderboard(results, out=None, **kwargs) -> str:

@@ -1,20 +1,19 @@
 """test(): what ``tools/test.py`` calls -- evaluate every test set of a config and write the
-results JSON (model, plugin, checkpoint, protocol, per-image and mean metrics, config, commit, date)."""
+results JSON (model, plugin, checkpoint, protocol, per-image and mean metrics, config, commit, date;
+the schema is :mod:`srbench.results`)."""
 from __future__ import annotations
 
 import datetime as _dt
 import itertools
-import math
 import os
 import subprocess
 from pathlib import Path
 
 from .. import __version__
 from ..errors import ConfigError
-from ..utils.atomic import write_json_atomic
+from ..results import RESULTS_FORMAT, CheckpointRecord, ModelRecord, Results, write_results  # noqa: F401
 from .common import load_config, model_info_of, validate_config, work_dir_for
 
-RESULTS_FORMAT = 'srbench-results/1'
 _RUN_IDS = itertools.count()
 
 
@@ -28,26 +27,9 @@ def git_commit(start: str | Path | None = None) -> str | None:
     if out.returncode != 0:
         return None
     commit = out.stdout.strip()
-    dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no'], cwd=str(start or os.getcwd()),
-                           capture_output=True, text=True, timeout=10)
+    dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no'],
+                           cwd=str(start or os.getcwd()), capture_output=True, text=True, timeout=10)
     return commit + ('-dirty' if dirty.returncode == 0 and dirty.stdout.strip() else '')
-
-
-def _json_safe(x):
-    if isinstance(x, float) and not math.isfinite(x):
-        return 'inf' if x > 0 else ('-inf' if x < 0 else 'nan')
-    if isinstance(x, dict):
-        return {str(k): _json_safe(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_json_safe(v) for v in x]
-    if isinstance(x, (str, int, float, bool)) or x is None:
-        return x
-    return repr(x) if not isinstance(x, type) else f'{x.__module__}.{x.__qualname__}'
-
-
-def write_results(obj, path) -> None:
-    """The results JSON, atomically (non-finite numbers as strings)."""
-    write_json_atomic(_json_safe(obj), path)
 
 
 def prepare_test_cfg(config, ckpt=None, work_dir=None, cfg_options=None, launcher='none'):
@@ -66,8 +48,8 @@ def prepare_test_cfg(config, ckpt=None, work_dir=None, cfg_options=None, launche
         load_checkpoint_file(ckpt)   # exists and is a checkpoint: a clear error now
     cfg.work_dir = work_dir_for(cfg, work_dir)
     # unique name: two test runs in one process and one second must not share MMEngine's instances
-    cfg.experiment_name = f'{Path(cfg.filename_resolved).stem}_test_{_dt.datetime.now():%Y%m%d_%H%M%S}_{os.getpid()}' \
-        f'_{next(_RUN_IDS)}'
+    cfg.experiment_name = f'{Path(cfg.filename_resolved).stem}_test_{_dt.datetime.now():%Y%m%d_%H%M%S}' \
+        f'_{os.getpid()}_{next(_RUN_IDS)}'
     tc = dict(cfg.get('test_cfg') or {})
     tc.setdefault('type', 'MultiTestLoop')
     cfg.test_cfg = tc
@@ -82,7 +64,8 @@ def prepare_test_cfg(config, ckpt=None, work_dir=None, cfg_options=None, launche
 def test(config, ckpt=None, out=None, work_dir=None, cfg_options=None, launcher='none') -> dict:
     """Evaluate ``config``'s test sets with the weights in ``ckpt`` and write the results JSON.
 
-    Returns the results dict (also written to ``out``, default ``<work_dir>/results.json``).
+    Returns the results dict (:meth:`srbench.results.Results.to_dict`; also written to ``out``, default
+    ``<work_dir>/results.json``, whose path is added as ``'out'``).
     """
     from mmengine.dist import is_main_process
 
@@ -98,28 +81,30 @@ def test(config, ckpt=None, out=None, work_dir=None, cfg_options=None, launcher=
     runner.test()
     loop = runner.test_loop
     rec = next((r for r in _records() if plugin is not None and r.ok and r.plugin is plugin), None)
-    results = dict(
-        format=RESULTS_FORMAT,
+    results = Results(
         srbench_version=__version__,
         date=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec='seconds'),
         git_commit=git_commit(Path(cfg.filename_resolved).parent),
         config_path=str(Path(cfg.filename_resolved).resolve()),
-        model=dict(type=cfg.model.type if isinstance(cfg.model.type, str) else cfg.model.type.__name__,
-                   generator=gname, plugin=plugin.name if plugin else None,
-                   plugin_version=rec.version if rec else None, distribution=rec.distribution if rec else None,
-                   input_kind=info.input, channels=info.channels, scales=list(info.scales),
-                   multiscale=info.multiscale,
-                   params=sum(p.numel() for p in model.parameters())),
-        checkpoint=(dict(path=str(Path(ckpt).resolve()), sha256=sha256_file(ckpt)) if ckpt else None),
-        results=loop.results,
-        skipped=loop.skipped,
+        model=ModelRecord(type=cfg.model.type if isinstance(cfg.model.type, str) else cfg.model.type.__name__,
+                          generator=gname, plugin=plugin.name if plugin else None,
+                          plugin_version=rec.version if rec else None,
+                          distribution=rec.distribution if rec else None,
+                          input_kind=info.input, channels=info.channels, scales=list(info.scales),
+                          multiscale=info.multiscale,
+                          params=sum(p.numel() for p in model.parameters())),
+        checkpoint=(CheckpointRecord(path=str(Path(ckpt).resolve()), sha256=sha256_file(ckpt))
+                    if ckpt else None),
+        results=list(loop.results),
+        skipped=list(loop.skipped),
         config=cfg.to_dict(),
     )
+    res = results.to_dict()
     if is_main_process():
         out = out or os.path.join(cfg.work_dir, 'results.json')
         write_results(results, out)
-        results['out'] = str(out)
-    return results
+        res['out'] = str(out)
+    return res
 
 
 def _records():

@@ -1,9 +1,11 @@
 """MultiTestLoop: evaluate every test set of a config (each dataloader is one data set at one
-scale) and keep per-image results, for the results JSON."""
+scale) and keep one :class:`srbench.results.SetResult` per test set (means, protocol, per-image rows)
+for the results JSON."""
 from __future__ import annotations
 
 import copy
 import logging
+import numbers
 import os
 from typing import Sequence
 
@@ -13,6 +15,7 @@ from mmengine.runner.amp import autocast
 from mmengine.runner.base_loop import BaseLoop
 
 from ..registry import LOOPS
+from ..results import Protocol, SetResult
 from .model_data import complete_by_model
 
 
@@ -52,7 +55,7 @@ class MultiTestLoop(BaseLoop):
         self.evaluator_cfg = evaluator
         self.fp16, self.skip_missing = fp16, skip_missing
         self.dataloader = None
-        self.results: list[dict] = []
+        self.results: list[SetResult] = []
         self.skipped: list[str] = []
 
     def _missing(self, dl_cfg) -> list[str]:
@@ -78,8 +81,9 @@ class MultiTestLoop(BaseLoop):
             all_metrics.update(self._run_one(dl))
         if not self.results:
             from ..errors import DataError
-            raise DataError('no test set could be evaluated: ' + ('all are missing: ' + ', '.join(self.skipped)
-                                                                   if self.skipped else 'the config has none'))
+            raise DataError('no test set could be evaluated: '
+                            + ('all are missing: ' + ', '.join(self.skipped) if self.skipped
+                               else 'the config has none'))
         self.runner.call_hook('after_test')
         return all_metrics
 
@@ -105,7 +109,9 @@ class MultiTestLoop(BaseLoop):
         return tagged
 
     @staticmethod
-    def _record(metric_objs: Sequence, metrics: dict, meta: dict, ds) -> dict:
+    def _record(metric_objs: Sequence, metrics: dict, meta: dict, ds) -> SetResult:
+        """The result of one data set: the evaluator's means, each metric's protocol and the data set's,
+        and one row per image with every metric's value (keys prefixed like the means)."""
         per_image: list[dict] = []
         protocol = {}
         for m in metric_objs:
@@ -119,6 +125,7 @@ class MultiTestLoop(BaseLoop):
                 key = getattr(m, 'metric_name', type(m).__name__)
                 protocol[f'{m.prefix}/{key}' if m.prefix else key] = m.protocol_info(meta.get('scale'))
         data_protocol = ds.protocol_info() if hasattr(ds, 'protocol_info') else {}
-        return dict(dataset=meta.get('dataset'), scale=meta.get('scale'), num_images=len(ds),
-                    metrics={k: float(v) if isinstance(v, (int, float)) else v for k, v in metrics.items()},
-                    protocol=dict(metrics=protocol, data=data_protocol), per_image=per_image)
+        means = {k: float(v) if isinstance(v, numbers.Real) else v for k, v in metrics.items()}
+        return SetResult(dataset=meta.get('dataset') or type(ds).__name__, scale=meta.get('scale'),
+                         num_images=len(ds), metrics=means,
+                         protocol=Protocol(metrics=protocol, data=data_protocol), per_image=per_image)

@@ -51,6 +51,7 @@ PROTOCOLS = {
     ),
 }
 CHANNEL_MODES = ('y', 'rgb')
+DEFAULT_DECIMALS = 4     # decimals of a metric whose class does not say (pyiqa metrics, counts, unknown keys)
 _Y_COEF = np.array([65.481, 128.553, 24.966]) / 255.0
 
 
@@ -144,6 +145,7 @@ class SRMetric(BaseMetric):
     """
     metric_name = 'metric'
     higher_is_better = True
+    decimals = DEFAULT_DECIMALS   # how many decimals tables print (the leaderboard, tools/test.py's table)
     metric_info: dict = {}   # metric-specific details for the protocol record
     default_prefix = ''      # no prefix unless asked (and no MMEngine warning about it)
 
@@ -210,3 +212,28 @@ def mean_finite(vals) -> float:
     if vals and all(v == math.inf for v in vals):
         return math.inf
     return float('nan')
+
+
+def metric_decimals(name: str) -> int:
+    """The decimals tables print a metric's values with: the ``decimals`` of the registered metric class
+    whose ``metric_name`` (or registry name) is the last ``/`` part of ``name`` (a prefix is ignored), e.g.
+    2 for ``PSNR``, 4 for ``SSIM``; :data:`DEFAULT_DECIMALS` for any other key (pyiqa metrics, counts such
+    as ``PSNR_num_inf``)."""
+    return decimals_table().get(str(name).split('/')[-1], DEFAULT_DECIMALS)
+
+
+def decimals_table() -> dict:
+    """``{metric name: decimals}`` of every metric class in srbench's METRICS registry (core and plugins:
+    the first lookup imports them), by ``metric_name`` and by registry name."""
+    from ..registry import METRICS
+    METRICS.import_from_location()
+    out: dict = {}
+    for reg_name, cls in list(METRICS.module_dict.items()):
+        d = getattr(cls, 'decimals', None)
+        if not isinstance(d, int) or isinstance(d, bool):
+            continue
+        name = getattr(cls, 'metric_name', None)
+        if isinstance(name, str) and name != SRMetric.metric_name:
+            out.setdefault(name, d)
+        out.setdefault(reg_name, d)
+    return out

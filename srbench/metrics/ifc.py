@@ -229,6 +229,7 @@ class IFC(SRMetric):
     uint8-quantised images; with ``channel='rgb'`` the mean over the three channels.
     See :class:`srbench.metrics.base.SRMetric` for crop_border / channel / protocol."""
     metric_name = 'IFC'
+    decimals = 2
     metric_info = dict(formula='ifcvec.m (Sheikh, Bovik, de Veciana 2005): 4-level sp5 steerable pyramid '
                                '(reflect1), orientations 1 and 4, 3x3 GSM blocks, sum / (H*W)')
 

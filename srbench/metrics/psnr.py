@@ -20,6 +20,7 @@ class PSNR(SRMetric):
     :class:`srbench.metrics.base.SRMetric` for crop_border / channel / protocol).
     With ``channel='rgb'`` the MSE is taken over all channels."""
     metric_name = 'PSNR'
+    decimals = 2
     metric_info = dict(formula='10 log10(255^2 / MSE), MSE over all pixels (and channels) of the cropped '
                                'image')
 

@@ -91,6 +91,7 @@ class SSIM(SRMetric):
     """Structural similarity (Wang et al.'s ``ssim_index``) on uint8-quantised images; with
     ``channel='rgb'`` the mean over the three channels. See :class:`srbench.metrics.base.SRMetric`."""
     metric_name = 'SSIM'
+    decimals = 4
     metric_info = dict(formula='Wang et al. ssim_index: Gaussian 11x11 sigma 1.5, K1 0.01, K2 0.03, L 255, '
                                'mean of the valid SSIM map (per channel, then averaged)')
 
