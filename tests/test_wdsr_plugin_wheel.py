@@ -110,3 +110,12 @@ def test_installed_wheel_lists_trains_and_tests_by_config_name_then_uninstalls(w
     assert 'wdsr' not in rows and all(r['status'] == 'ok' for r in rows.values())
     p = run_tool([TOOLS / 'train.py', 'wdsr_b_x2'], env=env, cwd=outside)
     assert error_line(p) == 'srbench: error: config file not found: wdsr_b_x2'
+
+
+def test_the_plugins_own_tests_pass():
+    """The plugin's tests (plugins/srbench-plugin-wdsr/tests: they import the network from src/, no install)
+    are not under srbench's testpaths; run them here so that srbench's suite covers them."""
+    p = run_tool(['-m', 'pytest', '-q', '-p', 'no:cacheprovider', PLUGIN / 'tests'],
+                 env=tool_env(OMP_NUM_THREADS=1), timeout=900)
+    assert p.returncode == 0, p.stdout[-4000:] + p.stderr[-2000:]
+    assert ' passed' in p.stdout and 'failed' not in p.stdout
