@@ -127,13 +127,19 @@ def state_dict_of(ckpt, filename) -> dict:
 
 def load_weights(model: torch.nn.Module, filename, strict: bool = True) -> dict:
     """Load a checkpoint's weights into ``model`` (an SRModel, or its generator for bare network
-    state dicts). Mismatched keys or shapes are a CheckpointError naming the file."""
+    state dicts). Mismatched keys or shapes are a CheckpointError naming the file.
+
+    Converter hook: a network may define ``adapt_state_dict(sd) -> sd``, which renames a foreign state
+    dict (e.g. the authors' release, with their module names) to its own; it is called when the keys
+    do not already fit, and must return ``sd`` unchanged when it does not recognise it."""
     ckpt = load_checkpoint_file(filename)
     sd = state_dict_of(ckpt, filename)
     sd = {k.removeprefix('module.'): v for k, v in sd.items()}
     target, own = model, model.state_dict()
     if not set(sd) & set(own) and hasattr(model, 'generator'):
         target, own = model.generator, model.generator.state_dict()
+    if set(sd) != set(own) and callable(getattr(target, 'adapt_state_dict', None)):
+        sd = target.adapt_state_dict(sd)
     missing = sorted(set(own) - set(sd))
     unexpected = sorted(set(sd) - set(own))
     shapes = [f'{k}: {tuple(sd[k].shape)} vs {tuple(own[k].shape)}' for k in sorted(set(sd) & set(own))

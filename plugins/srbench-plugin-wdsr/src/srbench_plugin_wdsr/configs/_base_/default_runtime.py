@@ -1,0 +1,38 @@
+# Runtime defaults of the WDSR configs. A copy of srbench's configs/_base_/default_runtime.py and
+# configs/_base_/datasets/sr_train_loader.py: srbench does not install its _base_ files yet, so a plugin's
+# configs cannot inherit them. When srbench ships them (another issue adds a mechanism), inherit those
+# instead.
+default_scope = 'srbench'
+
+env_cfg = dict(
+    cudnn_benchmark=False,
+    mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
+    dist_cfg=dict(backend='nccl'),   # srbench switches to gloo by itself when there is no CUDA
+)
+
+default_hooks = dict(
+    timer=dict(type='IterTimerHook'),
+    logger=dict(type='LoggerHook', interval=100),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=5000, max_keep_ckpts=3, save_last=True),
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+)
+log_processor = dict(type='LogProcessor', by_epoch=False, window_size=100)
+log_level = 'INFO'
+visualizer = dict(type='Visualizer', vis_backends=[dict(type='LocalVisBackend')])
+
+randomness = dict(seed=0, deterministic=False)
+load_from = None
+resume = False
+
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='MultiTestLoop')
+
+# training dataloader defaults: infinite shuffled sampler, stacked batches
+train_dataloader = dict(
+    batch_size=16,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='InfiniteSampler', shuffle=True),
+    collate_fn=dict(type='sr_collate'),
+)
