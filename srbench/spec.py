@@ -59,6 +59,8 @@ class SizeRequirements:
         minimum: the smallest height and width, in pixels.
         multiple_of: height and width must be multiples of this.
         note: why (shown in the error message), e.g. ``'valid convolutions'``.
+        exact: the one height and width accepted (networks with a fixed input size, e.g. GLEAN's encoder
+            ending in a fully connected layer); ``None``: any size within ``minimum`` / ``multiple_of``.
 
     A requirement that depends on how the network was built (SRCNN with valid convolutions: minimum =
     2 * border + 1) is given by the network itself: a network may define a method
@@ -69,34 +71,44 @@ class SizeRequirements:
     minimum: int = 1
     multiple_of: int = 1
     note: str = field(default='', compare=False)
+    exact: int | None = None
 
     def __post_init__(self):
-        for k in ('minimum', 'multiple_of'):
+        for k in ('minimum', 'multiple_of', 'exact'):
             v = getattr(self, k)
+            if k == 'exact' and v is None:
+                continue
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise PluginError(f'SizeRequirements.{k} must be a positive integer, got {v!r}')
 
     @property
     def none(self) -> bool:
         """True when every size of at least one pixel is accepted."""
-        return self.minimum == 1 and self.multiple_of == 1
+        return self.minimum == 1 and self.multiple_of == 1 and self.exact is None
 
     def combine(self, other: SizeRequirements | None) -> SizeRequirements:
         """The requirement that satisfies both (the larger minimum, the least common multiple)."""
         if other is None or other == self:
             return self
         note = '; '.join(n for n in (self.note, other.note) if n)
+        if self.exact is not None and other.exact is not None and self.exact != other.exact:
+            raise PluginError(f'two fixed input sizes cannot both hold: {self.exact} and {other.exact}')
         return SizeRequirements(max(self.minimum, other.minimum),
-                                math.lcm(self.multiple_of, other.multiple_of), note)
+                                math.lcm(self.multiple_of, other.multiple_of), note,
+                                self.exact if self.exact is not None else other.exact)
 
     def check(self, height: int, width: int) -> bool:
         """True when an input of ``height`` x ``width`` pixels is accepted."""
+        if self.exact is not None and (height, width) != (self.exact, self.exact):
+            return False
         return (min(height, width) >= self.minimum
                 and height % self.multiple_of == 0 and width % self.multiple_of == 0)
 
     def describe(self) -> str:
         """'at least 13x13 pixels, sides a multiple of 4' (what the error messages and listings say)."""
         parts = []
+        if self.exact is not None:
+            parts.append(f'exactly {self.exact}x{self.exact} pixels')
         if self.minimum > 1:
             parts.append(f'at least {self.minimum}x{self.minimum} pixels')
         if self.multiple_of > 1:
@@ -104,7 +116,10 @@ class SizeRequirements:
         return ', '.join(parts) or 'any size'
 
     def as_dict(self) -> dict:
-        return dict(minimum=self.minimum, multiple_of=self.multiple_of)
+        d = dict(minimum=self.minimum, multiple_of=self.multiple_of)
+        if self.exact is not None:
+            d['exact'] = self.exact
+        return d
 
 
 @dataclass(frozen=True)

@@ -168,9 +168,6 @@ def package_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
     return out
 
 
-@pytest.mark.xfail(strict=False, reason='remaining in files of arch-data (issue 9, item "Cycle"): '
-                   'srbench.transforms.pipeline -> srbench.data.common (function-local imports of make_lr, '
-                   'to_tensor) while srbench.data.* imports srbench.transforms.*')
 def test_no_cycle_between_subpackages():
     cycles = find_cycles(package_graph(import_graph()))
     assert not cycles, ('import cycles among srbench sub-packages:\n'

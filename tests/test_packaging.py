@@ -27,15 +27,17 @@ def test_every_plugin_folder_is_packaged_and_has_an_entry_point():
 def test_package_list_equals_the_packages_on_disk():
     """``[tool.setuptools] packages`` names exactly the folders with an ``__init__.py`` under ``srbench/``
     (as ``srbench.*``) and ``plugins/`` (installed as ``srbench_plugins.*``): a package added or removed on
-    disk must be added to or removed from the list (setuptools' ``find`` cannot rename plugins/)."""
+    disk must be added to or removed from the list (setuptools' ``find`` cannot rename plugins/). A folder
+    with its own ``pyproject.toml`` under ``plugins/`` is a separate distribution (the WDSR example): not ours."""
     pp = pyproject()
     dirs = pp['tool']['setuptools']['package-dir']
     on_disk = set()
     for top, folder in dirs.items():
         root = REPO / folder
+        own = [d for d in root.iterdir() if (d / 'pyproject.toml').is_file()]   # separate distributions
         for init in root.rglob('__init__.py'):
             rel = init.parent.relative_to(root).parts
-            if '__pycache__' not in rel:
+            if '__pycache__' not in rel and not any(init.is_relative_to(d) for d in own):
                 on_disk.add('.'.join((top,) + rel))
     listed = pp['tool']['setuptools']['packages']
     assert len(listed) == len(set(listed)), 'a package is listed twice'

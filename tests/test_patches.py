@@ -258,7 +258,7 @@ def test_upstream_collate_lookup_still_ignores_the_scope():
                    "the 'root_collate' patch")
 
 
-def test_a_plain_runner_gets_the_patches_from_the_train_loop(tmp_path):
+def test_a_plain_runner_gets_the_patches_from_the_train_loop(tmp_path, photos):
     """A Runner built by hand from an srbench config, without install(): srbench's train loop installs the
     patches before it builds its data loader, so training works and writes checkpoints srbench loads."""
     out = run_py(f'''
@@ -268,6 +268,8 @@ from srbench.engine import patches
 cfg = prepare_train_cfg({str(REPO / 'configs' / 'espcn_x3_demo.py')!r}, work_dir={str(tmp_path / 'wd')!r})
 cfg.train_cfg.max_iters = 2
 cfg.default_hooks.checkpoint.interval = 2
+cfg.train_dataloader.update(batch_size=2, num_workers=0, persistent_workers=False)
+cfg.train_dataloader.dataset.update(hr_dir={photos[0]!r}, patch_size=12, length=8)
 print('before', patches.installed())
 runner = Runner.from_cfg(cfg)
 runner.train()

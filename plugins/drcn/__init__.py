@@ -5,7 +5,7 @@ plugin = Plugin(
     name='drcn',
     description='DRCN: deeply-recursive network, 16 shared recursions, recursive supervision '
                 '(Kim et al., CVPR 2016)',
-    modules=['srbench_plugins.drcn.drcn_arch'],
+    modules=['srbench_plugins.drcn.drcn_arch', 'srbench_plugins.drcn.drcn_model'],
     models={'DRCN': ModelInfo(input='bicubic', channels='y', scales=(2, 3, 4), multiscale=False)},
     configs='../../configs',
     reference='paper.json',

@@ -78,8 +78,3 @@ class DRCN(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.recursive_outputs(x)[0]
-
-
-# the training model lives in drcn_model.py; importing it here keeps the plugin declaration's one module
-# (srbench_plugins.drcn.drcn_arch) registering both components
-from . import drcn_model  # noqa: E402,F401

@@ -5,7 +5,7 @@ plugin = Plugin(
     name='lapsrn',
     description='LapSRN: Laplacian pyramid network, progressive x2 levels, Charbonnier loss '
                 '(Lai et al., CVPR 2017)',
-    modules=['srbench_plugins.lapsrn.lapsrn_arch'],
+    modules=['srbench_plugins.lapsrn.lapsrn_arch', 'srbench_plugins.lapsrn.lapsrn_model'],
     # no size requirement beyond one pixel: every pyramid level is padded 3x3 convolutions and x2 transposed
     # convolutions, which take a 1x1 LR image at x2, x4 and x8 (tests/test_spec.py)
     models={'LapSRN': ModelInfo(input='lr', channels='y', scales=(2, 4, 8), multiscale=False)},

@@ -106,8 +106,3 @@ class LapSRN(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.pyramid(x)[-1]
-
-
-# the training model lives in lapsrn_model.py; importing it here keeps the plugin declaration's one module
-# (srbench_plugins.lapsrn.lapsrn_arch) registering both components
-from . import lapsrn_model  # noqa: E402,F401

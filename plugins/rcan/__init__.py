@@ -1,12 +1,11 @@
 """RCAN plugin declaration (cheap to import: no torch)."""
-from srbench.plugins import ModelInfo, Plugin
+from srbench.spec import ModelInfo, Plugin
 
 plugin = Plugin(
     name='rcan',
     description='RCAN: residual channel attention network, 10 groups x 20 blocks, RGB '
                 '(Zhang et al., ECCV 2018)',
     modules=['srbench_plugins.rcan.rcan_arch'],
-    components={'MODELS': ['RCAN']},
     models={'RCAN': ModelInfo(input='lr', channels='rgb', scales=(2, 3, 4, 8), multiscale=False)},
     configs='../../configs',
     reference='paper.json',

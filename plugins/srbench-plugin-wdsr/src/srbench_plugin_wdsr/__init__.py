@@ -3,7 +3,7 @@
 Cheap to import (no torch): ``python -m srbench plugins`` and the data pipeline read it without building
 networks; srbench imports ``modules`` only when it registers the components.
 """
-from srbench.plugins import ModelInfo, Plugin
+from srbench.spec import ModelInfo, Plugin
 
 __version__ = '0.1.0'
 
@@ -11,7 +11,6 @@ plugin = Plugin(
     name='wdsr',
     description='WDSR-A / WDSR-B: wide activation, weight normalisation (Yu et al., 2018)',
     modules=['srbench_plugin_wdsr.wdsr_arch'],
-    components={'MODELS': ['WDSR_A', 'WDSR_B']},
     models={'WDSR_A': ModelInfo(input='lr', channels='rgb', scales=(2, 3, 4), multiscale=False),
             'WDSR_B': ModelInfo(input='lr', channels='rgb', scales=(2, 3, 4), multiscale=False)},
     configs='configs',
