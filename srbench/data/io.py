@@ -52,42 +52,55 @@ def list_images(folder, what: str = 'image folder', key: str | None = None) -> l
     return files
 
 
-def imread(path) -> np.ndarray:
-    """Read an 8-bit image as RGB (H×W×3) or single-channel (H×W) uint8.
+PNG_SIGNATURE = b'\x89PNG\r\n\x1a\n'
+PNG_GRAY_ALPHA = 4      # IHDR colour type of a grayscale image with alpha (PNG spec 11.2.2)
 
-    An alpha channel is dropped; 16-bit images and undecodable files are a DataError naming the file.
+
+def png_color_type(buf) -> int | None:
+    """The IHDR colour type of PNG bytes (0 gray, 2 RGB, 3 palette, 4 gray + alpha, 6 RGBA); None if not a PNG."""
+    head = bytes(buf[:26])
+    if len(head) < 26 or not head.startswith(PNG_SIGNATURE) or head[12:16] != b'IHDR':
+        return None
+    return head[25]
+
+
+def imread(path) -> np.ndarray:
+    """Read an 8-bit image as RGB (H×W×3) or single-channel (H×W) uint8, as MATLAB's ``imread`` does.
+
+    An alpha channel is dropped; a grayscale PNG with alpha stays grayscale (OpenCV would expand it to four
+    channels, and the image would then be scored as RGB). 16-bit images and undecodable files are a DataError
+    naming the file.
     """
     p = str(path)
     if not os.path.isfile(p):
         raise DataError(f'image file does not exist: {p}')
-    img = cv2.imread(p, cv2.IMREAD_UNCHANGED)
+    try:
+        buf = np.fromfile(p, dtype=np.uint8)
+    except OSError as e:
+        raise DataError(f'cannot read image {p}: {e.strerror or e}') from None
+    return imdecode(buf, p)
+
+
+def imdecode(buf, name: str = '<bytes>') -> np.ndarray:
+    """Like :func:`imread` for encoded bytes (an LMDB value, a file's content); ``name`` is used in errors."""
+    arr = np.frombuffer(buf, np.uint8) if isinstance(buf, (bytes, bytearray, memoryview)) else buf
+    img = cv2.imdecode(arr, cv2.IMREAD_UNCHANGED) if arr.size else None
     if img is None:
-        raise DataError(f'cannot decode image {p}: not an image file, or a format OpenCV cannot read')
+        raise DataError(f'cannot decode image {name}: not an image file, or a format OpenCV cannot read')
     if img.dtype != np.uint8:
-        raise DataError(f'image {p} is {img.dtype}; srbench expects 8-bit images')
+        raise DataError(f'image {name} is {img.dtype}; srbench expects 8-bit images')
     if img.ndim == 3:
         if img.shape[2] == 1:
             img = img[:, :, 0]
         elif img.shape[2] == 3:
             img = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
         elif img.shape[2] == 4:
-            img = cv2.cvtColor(img, cv2.COLOR_BGRA2RGB)
+            if png_color_type(arr) == PNG_GRAY_ALPHA:    # OpenCV expanded gray + alpha to BGRA
+                img = img[:, :, 0]
+            else:
+                img = cv2.cvtColor(img, cv2.COLOR_BGRA2RGB)
         else:
-            raise DataError(f'image {p} has {img.shape[2]} channels; expected 1, 3 or 4')
-    return np.ascontiguousarray(img)
-
-
-def imdecode(buf: bytes, name: str = '<bytes>') -> np.ndarray:
-    """Like :func:`imread` for encoded bytes (LMDB values)."""
-    img = cv2.imdecode(np.frombuffer(buf, np.uint8), cv2.IMREAD_UNCHANGED)
-    if img is None:
-        raise DataError(f'cannot decode image {name}')
-    if img.ndim == 3 and img.shape[2] == 3:
-        img = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
-    elif img.ndim == 3 and img.shape[2] == 4:
-        img = cv2.cvtColor(img, cv2.COLOR_BGRA2RGB)
-    elif img.ndim == 3 and img.shape[2] == 1:
-        img = img[:, :, 0]
+            raise DataError(f'image {name} has {img.shape[2]} channels; expected 1, 3 or 4')
     return np.ascontiguousarray(img)
 
 

@@ -1,0 +1,34 @@
+"""Regression tests for the failures found when srbench was tried as a hostile user would (issue 13).
+
+Each test builds its own small data; each failed before its fix."""
+import os
+
+import numpy as np
+import pytest
+
+from srbench.data import PairedImageDataset
+from srbench.data.io import imread, imwrite
+
+skdata = pytest.importorskip('skimage.data')
+PIL = pytest.importorskip('PIL.Image')
+
+
+# -- 1. a grayscale PNG with alpha is gray (MATLAB's imread), not RGB ------------------------------------
+def test_gray_png_with_alpha_is_scored_as_gray(tmp_path):
+    rgb = skdata.astronaut()[:96, :120]
+    gray = np.asarray(PIL.fromarray(rgb).convert('L'))
+    la, plain = tmp_path / 'la' / 'HR', tmp_path / 'l' / 'HR'
+    la.mkdir(parents=True)
+    PIL.fromarray(rgb).convert('LA').save(la / 'a.png')
+    imwrite(plain / 'a.png', gray)
+    assert imread(la / 'a.png').shape == gray.shape                  # OpenCV alone gives H×W×4
+    np.testing.assert_array_equal(imread(la / 'a.png'), gray)
+    rgba = tmp_path / 'rgba.png'
+    PIL.fromarray(rgb).convert('RGBA').save(rgba)                     # a colour PNG with alpha stays RGB
+    np.testing.assert_array_equal(imread(rgba), rgb)
+    for channels in ('y', 'rgb'):
+        a = PairedImageDataset(la, 4, input_kind='lr', channels=channels)[0]
+        b = PairedImageDataset(plain, 4, input_kind='lr', channels=channels)[0]
+        assert a['metainfo'].get('gray', True) == b['metainfo'].get('gray', True)
+        np.testing.assert_array_equal(a['gt'].numpy(), b['gt'].numpy())
+        np.testing.assert_array_equal(a['inputs'].numpy(), b['inputs'].numpy())
