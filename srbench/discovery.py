@@ -27,6 +27,7 @@ component at import time finds the plugins before it (and its own networks throu
 """
 from __future__ import annotations
 
+import difflib
 import importlib
 import importlib.metadata as ilm
 import logging
@@ -87,12 +88,31 @@ _records: list[PluginRecord] | None = None     # the result, once discovery has 
 _running: list[PluginRecord] | None = None     # the records of the discovery in progress
 
 
+_ON, _OFF = ('1', 'true', 'yes', 'on', ''), ('0', 'false', 'no', 'off')
+
+
 def autoload_enabled() -> bool:
-    return os.environ.get(ENV_AUTOLOAD, '1').strip().lower() not in ('0', 'false', 'no', 'off')
+    """``SRBENCH_PLUGINS_AUTOLOAD``: on unless 0/false/no/off; any other value is one PluginError (a typo
+    must not silently count as on)."""
+    v = os.environ.get(ENV_AUTOLOAD, '1').strip().lower()
+    if v not in _ON + _OFF:
+        raise PluginError(f'{ENV_AUTOLOAD}={os.environ[ENV_AUTOLOAD]!r} is not a switch: use 1 (discover '
+                          'installed plugins, the default) or 0 (no discovery)')
+    return v not in _OFF
 
 
 def _disabled_names() -> set[str]:
     return {s.strip() for s in os.environ.get(ENV_DISABLE, '').split(',') if s.strip()}
+
+
+def _warn_unknown_disabled(disabled: set[str], records: list) -> None:
+    """A name in ``SRBENCH_PLUGINS_DISABLE`` that matches no plugin, entry point or distribution disables
+    nothing: say so, with the close matches (``espnc`` -> ``espcn``)."""
+    known = {n for r in records for n in (r.name, r.entry_point.split(' = ')[0], r.distribution)}
+    for name in sorted(disabled - known):
+        close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
+        logger.warning('srbench: %s names %r, which matches no installed plugin, so it disables nothing%s',
+                       ENV_DISABLE, name, f' (did you mean {", ".join(map(repr, close))}?)' if close else '')
 
 
 def _dist_of(ep) -> tuple[str, str]:
@@ -232,6 +252,7 @@ def discover(records: list[PluginRecord] | None = None) -> list[PluginRecord]:
         r.plugin.package_dir = package_dir(ep.module)
         if r.name in disabled:
             r.status = 'disabled'
+    _warn_unknown_disabled(disabled, records)
     names: dict[str, PluginRecord] = {}
     for r in records:
         if r.status != 'pending':

@@ -32,3 +32,27 @@ def test_gray_png_with_alpha_is_scored_as_gray(tmp_path):
         assert a['metainfo'].get('gray', True) == b['metainfo'].get('gray', True)
         np.testing.assert_array_equal(a['gt'].numpy(), b['gt'].numpy())
         np.testing.assert_array_equal(a['inputs'].numpy(), b['inputs'].numpy())
+
+
+# -- 9. the plugin switches reject what they do not understand ---------------------------------------------
+def _srbench(*args, **env):
+    import subprocess
+    import sys
+    return subprocess.run([sys.executable, '-m', 'srbench', *args], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **env})
+
+
+def test_plugin_switch_typos_are_reported():
+    p = _srbench('plugins', '--json', SRBENCH_PLUGINS_DISABLE='espnc,vdsr')
+    assert p.returncode == 0
+    assert "SRBENCH_PLUGINS_DISABLE names 'espnc', which matches no installed plugin" in p.stderr
+    assert "did you mean 'espcn'" in p.stderr and "'vdsr'" not in p.stderr
+    import json
+    status = {r['name']: r['status'] for r in json.loads(p.stdout)}
+    assert status['espcn'] == 'ok' and status['vdsr'] == 'disabled'
+    p = _srbench('plugins', SRBENCH_PLUGINS_AUTOLOAD='nope')
+    assert p.returncode == 2 and p.stdout == ''
+    assert p.stderr.strip().splitlines()[-1] == (
+        "srbench: error: SRBENCH_PLUGINS_AUTOLOAD='nope' is not a switch: use 1 (discover installed plugins, the "
+        'default) or 0 (no discovery)')
+    assert _srbench('plugins', SRBENCH_PLUGINS_AUTOLOAD='off').returncode == 0
