@@ -56,3 +56,40 @@ def test_plugin_switch_typos_are_reported():
         "srbench: error: SRBENCH_PLUGINS_AUTOLOAD='nope' is not a switch: use 1 (discover installed plugins, the "
         'default) or 0 (no discovery)')
     assert _srbench('plugins', SRBENCH_PLUGINS_AUTOLOAD='off').returncode == 0
+
+
+# -- 5. fast resume with the multi-scale batch sampler (VDSR / DRRN configs) ------------------------------------
+def test_multiscale_resume_moves_the_sampler_on_and_matches_an_unbroken_run(tmp_path, photos):
+    import torch
+
+    from conftest import REPO, TOOLS, custom_hooks_cfg, run_tool
+    from srbench.apis.data_aug import data_aug
+    h5 = tmp_path / 'x234.h5'
+    s = data_aug([photos[0]], h5, width=21, height=21, stride=14, upscale_factors=(2, 3, 4), single_y=True,
+                 same_size=True, upsampling=('bicubic',), progress=False, log=lambda *a: None)
+    n = 12
+    assert s['patches'] > 4 * n
+
+    def cfg(kill_at=None):
+        p = tmp_path / f'vdsr_small{"_kill" if kill_at else ""}.py'
+        p.write_text(f"""_base_ = [{str(REPO / 'configs' / 'vdsr_x234.py')!r}]
+model = dict(generator=dict(num_layers=3, mid_channels=8))
+train_dataloader = dict(batch_size=4, num_workers=0, persistent_workers=False,
+                        dataset=dict(h5_path={str(h5)!r}, in_memory=False))
+val_dataloader = dict(dataset=dict(hr_dir={str(photos[1])!r}))
+train_cfg = dict(max_iters={n}, val_interval=1000)
+default_hooks = dict(logger=dict(interval=4), checkpoint=dict(interval={n // 2}, max_keep_ckpts=5))
+{custom_hooks_cfg(dict(type='KillAtIterHook', at=kill_at)) if kill_at else ''}""")
+        return p
+
+    full, wd = tmp_path / 'full', tmp_path / 'wd'
+    p = run_tool([TOOLS / 'train.py', cfg(), '--work-dir', full])
+    assert p.returncode == 0, p.stderr[-3000:]
+    assert run_tool([TOOLS / 'train.py', cfg(n // 2), '--work-dir', wd]).returncode == -9
+    p = run_tool([TOOLS / 'train.py', cfg(), '--work-dir', wd, '-r'])
+    out = p.stdout + p.stderr
+    assert p.returncode == 0, out[-3000:]
+    assert f'moved the sampler on by {n // 2} batches' in out and 'replaying' not in out
+    a = torch.load(full / f'iter_{n}.pth', map_location='cpu', weights_only=True)['state_dict']
+    b = torch.load(wd / f'iter_{n}.pth', map_location='cpu', weights_only=True)['state_dict']
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)

@@ -67,7 +67,10 @@ class IterBasedTrainLoop(_MMIterBasedTrainLoop):
         """Restart the data loader's index stream n_batches further on, without loading; False when the
         data or sampler do not allow it (then the caller replays)."""
         dl = self.dataloader
-        sampler, bsampler = getattr(dl, 'sampler', None), getattr(dl, 'batch_sampler', None)
+        bsampler = getattr(dl, 'batch_sampler', None)
+        # the index sampler: with a batch sampler set in the config, DataLoader.sampler is a SequentialSampler
+        # of its own and the InfiniteSampler sits inside the batch sampler (ScaleBatchSampler)
+        sampler = getattr(bsampler, 'sampler', None) or getattr(dl, 'sampler', None)
         if not self.fast_resume or not isinstance(sampler, InfiniteSampler) or \
                 not index_determined(dl.dataset):
             return False
