@@ -93,3 +93,53 @@ default_hooks = dict(logger=dict(interval=4), checkpoint=dict(interval={n // 2},
     a = torch.load(full / f'iter_{n}.pth', map_location='cpu', weights_only=True)['state_dict']
     b = torch.load(wd / f'iter_{n}.pth', map_location='cpu', weights_only=True)['state_dict']
     assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+# -- 3 and 10. -r in a copied work dir, a damaged newest checkpoint, garbage as a checkpoint --------------------
+def _tiny_ckpts(wd, iters):
+    import torch
+    wd.mkdir(parents=True, exist_ok=True)
+    for i in iters:
+        torch.save({'state_dict': {'w': torch.full((2,), float(i))}, 'meta': {'iter': i}}, wd / f'iter_{i}.pth')
+    (wd / 'last_checkpoint').write_text(str(wd / f'iter_{iters[-1]}.pth'))
+
+
+def test_resume_never_takes_another_work_dirs_checkpoint(tmp_path):
+    import shutil
+
+    from srbench.engine.checkpoint import find_latest_checkpoint
+    a, b = tmp_path / 'A', tmp_path / 'B'
+    _tiny_ckpts(a, [1000, 2000])
+    shutil.copytree(a, b)
+    (b / 'iter_2000.pth').unlink()                       # B's newest removed; its pointer still names A's
+    assert find_latest_checkpoint(b) == str(b / 'iter_1000.pth')
+    assert find_latest_checkpoint(a) == str(a / 'iter_2000.pth')
+    shutil.copytree(a, tmp_path / 'C')                   # a copy with its newest file: this copy's, not A's
+    assert find_latest_checkpoint(tmp_path / 'C') == str(tmp_path / 'C' / 'iter_2000.pth')
+    (b / 'iter_1000.pth').unlink()
+    assert find_latest_checkpoint(b) is None
+
+
+def test_damaged_newest_checkpoint_names_the_previous_complete_one(tmp_path):
+    from srbench.apis.train import prepare_train_cfg
+    from srbench.errors import CheckpointError
+    from conftest import REPO
+    wd = tmp_path / 'wd'
+    _tiny_ckpts(wd, [10, 20])
+    data = (wd / 'iter_20.pth').read_bytes()
+    (wd / 'iter_20.pth').write_bytes(data[:len(data) // 2])          # truncated by a copy
+    with pytest.raises(CheckpointError) as e:
+        prepare_train_cfg(str(REPO / 'configs' / 'espcn_x3_demo.py'), work_dir=str(wd), resume='auto')
+    msg = str(e.value)
+    assert 'iter_20.pth' in msg and f'--resume {wd / "iter_10.pth"}' in msg and 'weights_only' not in msg
+
+
+def test_random_bytes_are_not_a_checkpoint_without_torch_advice(tmp_path):
+    from srbench.engine.checkpoint import load_checkpoint_file
+    from srbench.errors import CheckpointError
+    for name, data in (('random.pth', os.urandom(4096)), ('text.pth', b'hello\n'), ('empty.pth', b'')):
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(CheckpointError) as e:
+            load_checkpoint_file(tmp_path / name)
+        assert name in str(e.value) and 'is not a checkpoint' in str(e.value)
+        assert 'weights_only=False' not in str(e.value), str(e.value)

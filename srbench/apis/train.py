@@ -46,12 +46,32 @@ def prepare_train_cfg(config, work_dir=None, resume=None, amp=False, cfg_options
             if ckpt is None:
                 raise CheckpointError(f'--resume: no checkpoint in the work dir {cfg.work_dir} to resume '
                                       'from')
+            try:
+                load_checkpoint_file(ckpt)  # a clear error now rather than deep inside the Runner
+            except CheckpointError as e:    # a damaged newest file: name the newest complete one
+                raise CheckpointError(f'--resume: the newest checkpoint cannot be loaded: {e}; '
+                                      + _previous_complete(cfg.work_dir, ckpt)) from None
         else:
             ckpt = os.path.expanduser(resume)
-        load_checkpoint_file(ckpt)  # a clear error now rather than deep inside the Runner
+            load_checkpoint_file(ckpt)
         cfg.resume, cfg.load_from = True, ckpt
     setup_distributed(cfg, launcher)
     return cfg
+
+
+def _previous_complete(work_dir, bad) -> str:
+    """The advice after a damaged newest checkpoint: the newest older one that loads, to pass to -r."""
+    from pathlib import Path
+
+    from ..engine.checkpoint import checkpoints_of, load_checkpoint_file
+    older = [f for f in checkpoints_of(work_dir) if f.resolve() != Path(bad).resolve()]
+    for f in reversed(older):
+        try:
+            load_checkpoint_file(f)
+        except CheckpointError:
+            continue
+        return f'resume from the newest complete one with --resume {f}'
+    return 'no older complete checkpoint in the work dir either: start again without --resume'
 
 
 def train(config, work_dir=None, resume=None, amp=False, cfg_options=None, launcher='none'):

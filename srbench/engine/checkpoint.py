@@ -104,15 +104,18 @@ def load_checkpoint_file(filename, map_location='cpu'):
         obj = torch.load(p, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as e:
         first = next((ln for ln in str(e).splitlines() if 'Unsupported global' in ln), None)
-        if first is None:
-            raise CheckpointError(f'{p} is not a checkpoint (torch.load failed: {str(e).splitlines()[0]})') \
-                from None
+        if first is None:      # torch's message would suggest weights_only=False: wrong advice for garbage
+            raise CheckpointError(f'{p} is not a checkpoint (not a file torch.save wrote: torch.load could not '
+                                  'unpickle it)') from None
         raise CheckpointError(
             f'{p} pickles Python objects that srbench will not unpickle ({first.strip()}); srbench loads '
             'every checkpoint with weights_only=True. If you trust the file, re-save only its weights: '
             "torch.save(torch.load(f, weights_only=False)['state_dict'], 'weights.pth')") from None
     except Exception as e:  # noqa: BLE001 -- truncated zip, legacy pickle garbage, text files...
-        raise CheckpointError(f'{p} is not a checkpoint (torch.load failed: {str(e).splitlines()[0]})') \
+        reason = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        if 'weights_only' in reason:
+            reason = type(e).__name__
+        raise CheckpointError(f'{p} is not a checkpoint, or an incomplete one (torch.load failed: {reason})') \
             from None
     return _decode(obj)
 
@@ -164,25 +167,38 @@ def sha256_file(filename, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
-def find_latest_checkpoint(work_dir) -> str | None:
-    """The newest checkpoint of a work dir: the file that MMEngine's ``last_checkpoint`` pointer names
-    (:func:`mmengine.runner.find_latest_checkpoint`) if it exists, else the highest ``iter_*.pth`` /
-    ``epoch_*.pth``: the pointer can be missing (checkpoints copied without it) or stale (the work dir
-    moved, or the checkpoint it names deleted)."""
-    wd = Path(work_dir)
-    last = _mm_find_latest_checkpoint(str(wd))
-    if last and Path(last).is_file():
-        return last
-    best, best_n = None, -1
+def checkpoints_of(work_dir) -> list[Path]:
+    """The ``iter_*.pth`` / ``epoch_*.pth`` files of a work dir, oldest first (by their number)."""
+    found = []
     for pat in ('iter_*.pth', 'epoch_*.pth'):
-        for f in wd.glob(pat):
+        for f in Path(work_dir).glob(pat):
             try:
-                n = int(f.stem.split('_')[1])
+                found.append((int(f.stem.split('_')[1]), f))
             except (IndexError, ValueError):
                 continue
-            if n > best_n:
-                best, best_n = f, n
-    return str(best) if best else None
+    return [f for _, f in sorted(found)]
+
+
+def find_latest_checkpoint(work_dir) -> str | None:
+    """The newest checkpoint of a work dir: the file that MMEngine's ``last_checkpoint`` pointer names
+    (:func:`mmengine.runner.find_latest_checkpoint`) when it lies in this work dir, else the highest
+    ``iter_*.pth`` / ``epoch_*.pth`` here. The pointer holds an absolute path: in a copied or moved work dir
+    it names the original's file, which is never taken (another run's checkpoint); its file name is looked
+    up in this work dir instead. The pointer can also be missing (checkpoints copied without it) or stale
+    (the checkpoint it names deleted)."""
+    wd = Path(work_dir)
+    last = _mm_find_latest_checkpoint(str(wd))
+    if last:
+        p = Path(last)
+        p = p if p.is_absolute() else wd / p
+        try:
+            inside = p.resolve().parent == wd.resolve()
+        except OSError:
+            inside = False
+        if inside and p.is_file():
+            return str(p)
+    ckpts = checkpoints_of(wd)
+    return str(ckpts[-1]) if ckpts else None
 
 
 def load_from_local(filename, map_location):
