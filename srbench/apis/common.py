@@ -45,6 +45,8 @@ def load_config(config, cfg_options: dict | None = None) -> Config:
             raise ConfigError(f'cannot read config {path}: {type(e).__name__}: '
                               f'{str(e).splitlines()[0]}') from None
     if cfg_options:
+        from .options import check_options
+        check_options(cfg, cfg_options)      # a typo in a key is an error, not a new key nothing reads
         try:
             cfg.merge_from_dict(cfg_options)
         except Exception as e:  # noqa: BLE001
@@ -103,6 +105,7 @@ def apply_model_meta(cfg) -> None:
 def validate_config(cfg) -> None:
     """Every component type the config names exists (one line with close names otherwise)."""
     from ..registry import METRICS, MODELS
+    from .options import check_component_arguments
     ensure_plugins_loaded()
     pl = cfg.model.get('pixel_loss')
     if isinstance(pl, dict) and isinstance(pl.get('type'), str):
@@ -115,6 +118,7 @@ def validate_config(cfg) -> None:
             if isinstance(m, dict) and isinstance(m.get('type'), str):
                 check_registered('metric', METRICS, m['type'])
     apply_model_meta(cfg)
+    check_component_arguments(cfg)        # a misspelt argument in the file: one line, before building
 
 
 def work_dir_for(cfg, work_dir: str | None) -> str:
