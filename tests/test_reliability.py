@@ -181,3 +181,74 @@ def test_unknown_component_argument_from_the_config_file_is_one_line(tmp_path):
     p = run_tool([TOOLS / 'train.py', cfg, '--work-dir', tmp_path / 'wd'], timeout=300)
     line = error_line(p)
     assert p.returncode == 2 and 'IterBasedTrainLoop' in line and "'max_iter'" in line, p.stderr[-2000:]
+
+
+# -- 6. a hung rank: the other gives up after the configured timeout and names it -----------------------------
+def test_hung_rank_is_named_after_the_timeout(tmp_path, photos):
+    from conftest import REPO
+    from test_dist_train import dist_train
+    cfg = tmp_path / 'espcn_x3_hang.py'
+    cfg.write_text(f"""_base_ = [{str(REPO / 'configs' / 'espcn_x3_demo.py')!r}]
+train_dataloader = dict(batch_size=2, num_workers=0, persistent_workers=False,
+                        dataset=dict(hr_dir={photos[0]!r}, patch_size=10, length=32))
+train_cfg = dict(max_iters=8)
+env_cfg = dict(dist_cfg=dict(timeout=10))
+default_hooks = dict(logger=dict(interval=2), checkpoint=dict(interval=100))
+custom_imports = dict(imports=['srbench_test_hooks'], allow_failed_imports=False)
+custom_hooks = [dict(type='HangAtIterHook', rank=1, at=3)]
+""")
+    p = dist_train(cfg, 2, tmp_path / 'wd')
+    out = p.stdout + p.stderr
+    assert p.returncode != 0
+    line = next((ln for ln in out.splitlines() if ln.startswith('srbench: error: rank 0 of 2 waited 10 s')), None)
+    assert line is not None, out[-4000:]
+    assert 'rank 1 (in or after iteration 3) stopped or hangs while the others are in iteration 4' in line, line
+
+
+# -- 8. temporaries of killed runs are removed by the next run, which says so --------------------------------
+def test_stale_temporaries_of_killed_runs_are_removed(tmp_path, photos):
+    import subprocess
+    import sys
+
+    from srbench.apis.data_aug import data_aug
+    from srbench.apis.train import prepare_train_cfg
+    from conftest import REPO
+    dead = subprocess.run([sys.executable, '-c', 'import os; print(os.getpid())'], capture_output=True,
+                          text=True).stdout.strip()                     # a pid that no longer runs
+    wd = tmp_path / 'wd'
+    wd.mkdir()
+    (wd / f'.iter_20.pth.tmp-{dead}').write_bytes(b'x' * 100)
+    (wd / f'.iter_30.pth.tmp-{os.getpid()}').write_bytes(b'x')         # a live process's: kept
+    prepare_train_cfg(str(REPO / 'configs' / 'espcn_x3_demo.py'), work_dir=str(wd))
+    assert sorted(p.name for p in wd.iterdir()) == [f'.iter_30.pth.tmp-{os.getpid()}']
+    out = tmp_path / 'p.h5'
+    stale = tmp_path / f'.p.h5.tmp-{dead}'
+    stale.write_bytes(b'x' * 1000)
+    data_aug([photos[0]], out, width=21, height=21, stride=21, upscale_factors=(3,), single_y=True,
+             progress=False, log=lambda *a: None)
+    assert out.is_file() and not stale.exists()
+
+
+# -- 4 and 7. outputs that cannot be written: one line, before the work, nothing lost -----------------------------
+def test_unwritable_outputs_are_one_line_before_the_work(tmp_path, photos):
+    from conftest import REPO, TOOLS, error_line, run_tool, tool_env
+    afile = tmp_path / 'some_file.h5'
+    afile.write_bytes(b'not a folder')
+    demo = REPO / 'configs' / 'espcn_x3_demo.py'
+    line = error_line(run_tool([TOOLS / 'train.py', demo, '--work-dir', afile / 'wd'], timeout=300))
+    assert f'work dir {afile / "wd"} cannot be created: {afile} is a file, not a folder' in line
+    bic = REPO / 'configs' / 'bicubic_x234.py'
+    opts = ['--cfg-options', f'test_dataloader.0.dataset.hr_dir={photos[1]}']
+    p = run_tool([TOOLS / 'test.py', bic, '--work-dir', tmp_path / 'twd', '--out', afile / 'res.json'] + opts,
+                 timeout=300)
+    assert f'--out {afile / "res.json"} cannot be created: {afile} is a file' in error_line(p)
+    assert not (tmp_path / 'twd' / 'results.json').exists()             # refused before the evaluation
+    line = error_line(run_tool([TOOLS / 'train.py', demo, '--work-dir', tmp_path / 'w2', '--launcher', 'slurm'],
+                               env={k: v for k, v in tool_env().items() if not k.startswith('SLURM')},
+                               timeout=300))
+    assert '--launcher slurm needs the SLURM environment (SLURM_PROCID' in line
+    # a folder nobody may write in, root included (a read-only file system): /proc
+    line = error_line(run_tool([TOOLS / 'data_aug.py', '--input', photos[0], '--output', '/proc/srbench_p.h5',
+                                '--use_h5py', '-uf', '3', '--width', '21', '--height', '21', '--stride', '21'], timeout=300))
+    assert '/proc' in line
+    assert not os.path.exists('/proc/srbench_p.h5')

@@ -61,6 +61,10 @@ def run_cli(fn, *args, **kwargs):
     except SRBenchError as e:
         print(f'srbench: error: {one_line(e)}', file=sys.stderr)
         sys.exit(2)
+    except OSError as e:            # a file system refusal that no check caught: one line naming the path
+        where = ' -> '.join(str(f) for f in (e.filename, getattr(e, 'filename2', None)) if f)
+        print(f'srbench: error: {where or "file system"}: {e.strerror or type(e).__name__}', file=sys.stderr)
+        sys.exit(2)
     except TypeError as e:          # MMEngine building a component from a config key it does not take
         m = _BUILD_ARG.search(str(e))
         if m is None:

@@ -10,8 +10,9 @@ import subprocess
 from pathlib import Path
 
 from .. import __version__
-from ..errors import ConfigError
+from ..errors import ConfigError, SRBenchError, one_line
 from ..results import RESULTS_FORMAT, CheckpointRecord, ModelRecord, Results, write_results  # noqa: F401
+from ..utils.atomic import check_writable
 from .common import load_config, model_info_of, validate_config, work_dir_for
 
 _RUN_IDS = itertools.count()
@@ -73,6 +74,10 @@ def test(config, ckpt=None, out=None, work_dir=None, cfg_options=None, launcher=
     from .train import build_runner
     cfg = prepare_test_cfg(config, ckpt, work_dir, cfg_options, launcher)
     gname, info, plugin = model_info_of(cfg)
+    # refuse an output that cannot be written before the (long) evaluation, not after it
+    check_writable(cfg.work_dir, 'work dir', is_dir=True)
+    if out:
+        check_writable(out, '--out')
     runner = build_runner(cfg)
     model = runner.model.module if hasattr(runner.model, 'module') else runner.model
     if ckpt is not None:
@@ -101,9 +106,15 @@ def test(config, ckpt=None, out=None, work_dir=None, cfg_options=None, launcher=
     )
     res = results.to_dict()
     if is_main_process():
-        out = out or os.path.join(cfg.work_dir, 'results.json')
-        write_results(results, out)
-        res['out'] = str(out)
+        kept = os.path.join(cfg.work_dir, 'results.json')     # always: computed results are never lost
+        write_results(results, kept)
+        if out and Path(out).resolve() != Path(kept).resolve():
+            try:
+                write_results(results, out)
+            except (OSError, SRBenchError) as e:
+                raise ConfigError(f'cannot write the results to --out {out} ({one_line(e)}); they are kept in '
+                                  f'{kept}') from None
+        res['out'] = str(out or kept)
     return res
 
 

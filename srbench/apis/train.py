@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 
 from ..errors import CheckpointError, ConfigError
+from ..utils.atomic import check_writable, clean_stale_temps
 from .common import load_config, validate_config, work_dir_for
 
 
@@ -33,6 +34,8 @@ def prepare_train_cfg(config, work_dir=None, resume=None, amp=False, cfg_options
         raise ConfigError(f'{gname} has no weights to train; test it with tools/test.py')
     validate_config(cfg)
     cfg.work_dir = work_dir_for(cfg, work_dir)
+    check_writable(cfg.work_dir, 'work dir', is_dir=True)
+    clean_stale_temps(cfg.work_dir)            # checkpoints half-written by a killed run
     if amp:
         ow = cfg.optim_wrapper
         if torch.cuda.is_available():
@@ -89,5 +92,11 @@ def train(config, work_dir=None, resume=None, amp=False, cfg_options=None, launc
     """
     cfg = prepare_train_cfg(config, work_dir, resume, amp, cfg_options, launcher)
     runner = build_runner(cfg)
-    runner.train()
+    try:
+        runner.train()
+    except Exception as e:
+        from ..engine.dist import dist_timeout, explain_timeout, is_timeout
+        if cfg.launcher != 'none' and is_timeout(e):      # a collective gave up waiting: say which rank
+            raise explain_timeout(e, cfg.work_dir, dist_timeout(cfg)) from None
+        raise
     return runner

@@ -20,6 +20,8 @@ import shutil
 from pathlib import Path
 from typing import Iterator
 
+from ..errors import ConfigError
+
 TMP_TAG = '.tmp-'
 _TMP_RE = re.compile(r'^\.(?P<name>.+)\.tmp-(?P<pid>\d+)(?P<suffix>\.[^.]*)?$')
 
@@ -153,3 +155,35 @@ def remove_stale_temps(folder, name: str | None = None) -> list[Path]:
     for p in gone:
         remove_path(p)
     return gone
+
+
+def clean_stale_temps(folder, name: str | None = None) -> list[Path]:
+    """What a run does before it writes into ``folder``: remove the temporaries that killed runs left there
+    (:func:`remove_stale_temps`) and say so on stderr (a patch store's temporary can be gigabytes)."""
+    import sys
+    gone = remove_stale_temps(folder, name)
+    if gone:
+        print(f'srbench: removed {len(gone)} temporary file(s) that killed runs left in {folder}: '
+              + ', '.join(p.name for p in gone[:5]) + (' ...' if len(gone) > 5 else ''), file=sys.stderr)
+    return gone
+
+
+def check_writable(path, what: str, is_dir: bool = False) -> Path:
+    """Check, before any work is done, that ``path`` (a file, or a folder with ``is_dir``) can be created or
+    replaced: its nearest existing ancestor is a folder this process may write in, and the path itself is not
+    a folder where a file is wanted (or the reverse). One ConfigError naming ``what`` and the path otherwise.
+    Returns the path."""
+    p = Path(os.path.expanduser(str(path)))
+    if p.exists():
+        if is_dir and not p.is_dir():
+            raise ConfigError(f'{what} {p} is a file, not a folder')
+        if not is_dir and p.is_dir():
+            raise ConfigError(f'{what} {p} is a folder; expected a file name')
+    anc = p if (is_dir and p.is_dir()) else p.parent
+    while not anc.exists() and anc != anc.parent:
+        anc = anc.parent
+    if not anc.is_dir():
+        raise ConfigError(f'{what} {p} cannot be created: {anc} is a file, not a folder')
+    if not os.access(anc, os.W_OK | os.X_OK):
+        raise ConfigError(f'{what} {p} cannot be created: no permission to write in {anc}')
+    return p

@@ -41,3 +41,18 @@ class AssertTrainModeHook(Hook):
         bad = [n for n, m in runner.model.named_modules() if not m.training]
         if bad:
             raise RuntimeError(f'iteration {runner.iter + 1} starts in eval mode: {bad[:3]}')
+
+
+@HOOKS.register_module()
+class HangAtIterHook(Hook):
+    """Rank ``rank`` stops answering after iteration ``at`` (sleeps): a hung process."""
+
+    def __init__(self, rank: int, at: int):
+        self.rank, self.at = rank, at
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+        import time
+
+        import torch.distributed as dist
+        if dist.is_initialized() and dist.get_rank() == self.rank and runner.iter + 1 == self.at:
+            time.sleep(3600)
