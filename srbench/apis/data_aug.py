@@ -50,7 +50,7 @@ from ..transforms.color import to_channels
 from ..transforms.degrade import make_lr
 from ..transforms.imresize import imresize_np
 from ..transforms.paired import check_flips, check_rotations, dihedral, mod_crop
-from ..utils.atomic import clean_stale_temps
+from ..utils.atomic import check_writable, clean_stale_temps
 from ..utils.uint8 import im2uint8
 
 METHODS = ('bicubic', 'bilinear', 'nearest')
@@ -213,6 +213,7 @@ def data_aug(inputs, output, number=None, width=41, height=41, stride=41, upscal
     rss0 = current_rss_mb()
     fmt = infer_format(output, format)
     if not dry_run:
+        check_writable(output, '--output', is_dir=fmt == 'folder')      # before the work, not after it
         clean_stale_temps(Path(output).parent, Path(output).name)     # a killed run's half-written store
     opt = check_options(width, height, stride, upscale_factors, scales, rotations, flips, upsampling,
                         same_size, fmt)

@@ -184,6 +184,10 @@ def check_writable(path, what: str, is_dir: bool = False) -> Path:
         anc = anc.parent
     if not anc.is_dir():
         raise ConfigError(f'{what} {p} cannot be created: {anc} is a file, not a folder')
-    if not os.access(anc, os.W_OK | os.X_OK):
-        raise ConfigError(f'{what} {p} cannot be created: no permission to write in {anc}')
+    probe = anc / f'.srbench-probe{TMP_TAG}{os.getpid()}'     # os.access says yes to root even where no one may
+    try:
+        os.close(os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        os.unlink(probe)
+    except OSError as e:
+        raise ConfigError(f'{what} {p} cannot be created: cannot write in {anc} ({e.strerror or e})') from None
     return p
