@@ -95,3 +95,91 @@ def test_imresize_set5_down_and_up(scale):
         check_uint8(R.ref_imresize_np(hr, 1 / scale), scale)
     name, img = set5()[0]
     check_float(img[:128, :96] / 255.0, 1 / scale)
+
+
+# ---------------------------------------------------------------- metric preparation (quantise, Y, crop)
+def pairs(seed):
+    """(pred, gt, meta) cases: float SR with values outside [0, 1] and exact .5 steps, uint8 HR; RGB, gray
+    RGB, single channel; float32, float64 and float16 SR."""
+    rng = np.random.default_rng(seed)
+    hr8 = rng.integers(0, 256, size=(3, 40, 52), dtype=np.uint8)
+    gt = torch.from_numpy(hr8).float() / 255
+    sr = torch.from_numpy(rng.normal(0.5, 0.35, size=(3, 40, 52))).float()
+    sr[0, :4] = (torch.arange(52) + 0.5) / 255            # exact halves: round half away from zero
+    gray8 = np.repeat(hr8[:1], 3, axis=0)
+    yield sr, gt, dict(name='rgb', scale=3)
+    yield sr.double(), gt, dict(name='f64', scale=2)
+    yield sr.half(), gt, dict(name='f16', scale=4)
+    yield sr[:1], gt[:1], dict(name='y', scale=2)
+    yield sr, torch.from_numpy(gray8).float() / 255, dict(name='gray', scale=3, is_gray=True)
+
+
+@pytest.mark.parametrize('protocol', ['matlab', 'basicsr'])
+@pytest.mark.parametrize('channel', ['y', 'rgb'])
+@pytest.mark.parametrize('crop', [None, 0, 5])
+def test_prepare_pair_equals_reference(protocol, channel, crop):
+    from srbench.metrics.base import prepare_pair
+    for pred, gt, meta in pairs(7):
+        want = R.ref_prepare_pair(pred, gt, meta, protocol, channel, crop)
+        got = prepare_pair(pred, gt, meta, protocol, channel, crop)
+        for a, b in zip(got, want):
+            assert a.dtype == np.float64 and a.shape == b.shape, meta
+            np.testing.assert_array_equal(a, b)
+        assert prepare_pair(pred, gt, meta, protocol, channel, crop) is got        # reused by the next metric
+
+
+def test_prepare_pair_reuse_follows_the_tensors():
+    from srbench.metrics.base import prepare_pair
+    pred, gt, meta = next(pairs(8))
+    a = prepare_pair(pred, gt, meta)
+    assert not a[0].flags.writeable                   # a metric cannot spoil the next metric's input
+    pred.mul_(0.5)                                    # in place: the version counter moves on
+    b = prepare_pair(pred, gt, meta)
+    assert b is not a and not np.array_equal(a[0], b[0])
+    np.testing.assert_array_equal(b[0], R.ref_prepare_pair(pred, gt, meta)[0])
+    assert prepare_pair(pred, gt, meta, crop_border=1) is not b
+    assert prepare_pair(pred.clone(), gt, meta) is not b
+
+
+# ---------------------------------------------------------------- PSNR, SSIM
+def close(a, b, rel=1e-6):
+    return a == b or abs(a - b) <= rel * max(abs(a), abs(b))
+
+
+def y_pairs():
+    rng = np.random.default_rng(11)
+    for hw in [(11, 11), (11, 40), (37, 12), (100, 30), (203, 157)]:
+        hr = np.floor(rng.random(hw) * 256)
+        yield hr, np.clip(hr + np.round(rng.normal(0, 6, hw)), 0, 255)
+        yield hr, np.floor(rng.random(hw) * 256)                           # unrelated: SSIM near 0
+    flat = np.full((40, 50), 17.0)
+    yield flat, flat.copy()                                                 # zero variance
+    yield flat, np.full((40, 50), 18.0)
+
+
+def test_psnr_ssim_equal_reference_on_random_images():
+    from srbench.metrics.psnr import psnr
+    from srbench.metrics.ssim import ssim, ssim_map
+    for hr, sr in y_pairs():
+        ref_mse = np.mean((sr - hr) ** 2)
+        want = float('inf') if ref_mse == 0 else 10 * np.log10(255.0 ** 2 / ref_mse)
+        assert close(psnr(sr, hr), want)
+        assert close(ssim(sr, hr), R.ref_ssim(sr, hr)), hr.shape
+        assert np.abs(ssim_map(sr, hr) - R.ref_ssim_map(sr, hr)).max() <= 1e-12
+    hr, sr = next(y_pairs())
+    rgb_hr, rgb_sr = np.stack([hr, hr[::-1], sr], -1), np.stack([sr, sr[::-1], hr], -1)
+    assert close(ssim(rgb_sr, rgb_hr), R.ref_ssim(rgb_sr, rgb_hr))
+
+
+def test_psnr_ssim_equal_reference_on_set5_bicubic():
+    from srbench.metrics import PSNR, SSIM
+    from srbench.metrics.base import prepare_pair
+    for name, img in set5():
+        hr = img[:img.shape[0] // 3 * 3, :img.shape[1] // 3 * 3]
+        sr = R.ref_imresize_np(R.ref_imresize_np(hr, 1 / 3), 3)
+        pred, gt = (torch.from_numpy(x.transpose(2, 0, 1).copy()).float() / 255 for x in (sr, hr))
+        meta = dict(name=name, scale=3)
+        a, b = R.ref_prepare_pair(pred, gt, meta)
+        ref_psnr = 10 * np.log10(255.0 ** 2 / np.mean((a - b) ** 2))
+        s, h = prepare_pair(pred, gt, meta)
+        assert close(PSNR().score(s, h), ref_psnr) and close(SSIM().score(s, h), R.ref_ssim(a, b)), name
