@@ -183,3 +183,17 @@ def test_psnr_ssim_equal_reference_on_set5_bicubic():
         ref_psnr = 10 * np.log10(255.0 ** 2 / np.mean((a - b) ** 2))
         s, h = prepare_pair(pred, gt, meta)
         assert close(PSNR().score(s, h), ref_psnr) and close(SSIM().score(s, h), R.ref_ssim(a, b)), name
+
+
+@pytest.mark.parametrize('dtype', [torch.float32, torch.float16, torch.float64])
+@pytest.mark.parametrize('bad', [float('nan'), float('inf'), -float('inf')])
+def test_prepare_pair_finds_nan_and_inf_in_the_border_too(dtype, bad):
+    from srbench.errors import DataError
+    from srbench.metrics.base import prepare_pair
+    pred, gt, meta = next(pairs(9))
+    pred = pred.to(dtype)
+    pred[1, 0, 0] = bad                                 # inside the cropped border
+    with pytest.raises(DataError, match='NaN or infinite'):
+        prepare_pair(pred, gt, meta)
+    big = torch.full((3, 20, 20), 6e4 if dtype == torch.float16 else 3e38, dtype=dtype)
+    prepare_pair(big, big.clone(), dict(name='big', scale=2))       # huge but finite: no error

@@ -127,6 +127,32 @@ def _y_of_quantized(x: torch.Tensor, is_gray: bool) -> torch.Tensor:
     return round_sat(y)[None]
 
 
+_CHUNK = 1 << 16     # elements per block of rows: each step's temporaries stay small and in the cache
+
+
+def _all_finite(x: torch.Tensor) -> bool:
+    """No NaN or infinity in ``x``: a float64 sum of float32/16 values cannot overflow, so it is finite
+    exactly when every value is (one pass, no temporary the size of the image)."""
+    if x.dtype == torch.float64 or not x.is_floating_point():
+        return bool(torch.isfinite(x).all())
+    return bool(torch.isfinite(x.sum(dtype=torch.float64)))
+
+
+def _matlab_channels(x: torch.Tensor, channel: str, is_gray: bool) -> np.ndarray:
+    """C×H×W tensor in [0, 1] -> H×W×C' float64 array of whole numbers 0..255 under the ``matlab``
+    protocol: quantised (:func:`_quantize_matlab`) and, for ``channel='y'``, Y (:func:`_y_of_quantized`),
+    block of rows by block of rows."""
+    c, h, w = x.shape
+    c_out = 1 if channel == 'y' else c
+    out = torch.empty((h, w, c_out), dtype=torch.float64)
+    view = out.permute(2, 0, 1)
+    rows = max(1, _CHUNK // max(1, c * w))
+    for r in range(0, h, rows):
+        q = _quantize_matlab(x[:, r:r + rows])
+        view[:, r:r + rows] = _y_of_quantized(q, is_gray) if channel == 'y' else q
+    return out.numpy()
+
+
 class _LastPair:
     """The last prepared pair, shared by the metrics of one evaluator (PSNR, SSIM and IFC prepare the same
     tensors under the same protocol): keyed on the tensors themselves (and their version counters, which
@@ -166,7 +192,7 @@ def prepare_pair(pred: torch.Tensor, gt: torch.Tensor, meta: dict, protocol: str
         raise DataError(f'{owner}: expected C×H×W images for {name!r}, got shape {tuple(pred.shape)}')
     p = torch.from_numpy(pred) if isinstance(pred, np.ndarray) else pred
     g = torch.from_numpy(gt) if isinstance(gt, np.ndarray) else gt
-    if not bool(torch.isfinite(p).all()):
+    if not _all_finite(p):
         raise DataError(f'{owner}: the SR image of {name!r} has NaN or infinite values')
     gray = bool(meta.get('is_gray'))
     b = crop_border if crop_border is not None else int(meta.get('scale') or 0)
@@ -177,10 +203,7 @@ def prepare_pair(pred: torch.Tensor, gt: torch.Tensor, meta: dict, protocol: str
     if b:
         p, g = p[:, b:h - b, b:w - b], g[:, b:h - b, b:w - b]
     if protocol == 'matlab':
-        sr, hr = _quantize_matlab(p), _quantize_matlab(g)
-        if channel == 'y':
-            sr, hr = _y_of_quantized(sr, gray), _y_of_quantized(hr, gray)
-        sr, hr = (np.ascontiguousarray(t.numpy().transpose(1, 2, 0)) for t in (sr, hr))
+        sr, hr = (_matlab_channels(t, channel, gray) for t in (p, g))
     else:
         sr, hr = to_uint8_half_even(p), to_uint8_half_even(g)
         if channel == 'y':

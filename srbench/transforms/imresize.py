@@ -194,20 +194,21 @@ def _torch_plan(plan: _AxisPlan, device, dtype):
     return cached[1]
 
 
-def _resize_axis_torch(x, plan: _AxisPlan, is_uint8: bool):
-    """Resize axis 1 of a contiguous tensor (B, N, M) -> (B, out, M), in its dtype; ``is_uint8``: rounded
-    like MATLAB's uint8 (block by block, while the block is in the cache)."""
+def _resize_axis_torch(x, plan: _AxisPlan, is_uint8: bool, dtype):
+    """Resize axis 1 of a contiguous tensor (B, N, M) -> (B, out, M) in ``dtype`` (``x`` may be uint8:
+    its values are converted exactly by the first products); ``is_uint8``: rounded like MATLAB's uint8
+    (block by block, while the block is in the cache)."""
     import torch
     b, _, m = x.shape
     taps = plan.w.shape[1]
     if plan.period is None:
-        w, idx = _torch_plan(plan, x.device, x.dtype)
+        w, idx = _torch_plan(plan, x.device, dtype)
         acc = None
         for k in range(taps):
-            term = torch.index_select(x, 1, idx[:, k]).mul_(w[:, k][:, None])
+            term = torch.index_select(x, 1, idx[:, k]).to(dtype).mul_(w[:, k][:, None])
             acc = term if acc is None else acc.add_(term)
         return round_sat(acc) if is_uint8 else acc
-    phase_w, pad_index = _torch_plan(plan, x.device, x.dtype)
+    phase_w, pad_index = _torch_plan(plan, x.device, dtype)
     n_in, lo = x.shape[1], plan.pad_lo
     hi = pad_index.numel() - n_in - lo
     if lo or hi:   # the mirrored rows are few: gather them, and copy the rest as a block
@@ -216,7 +217,7 @@ def _resize_axis_torch(x, plan: _AxisPlan, is_uint8: bool):
     else:
         xp = x
     q, d, n = plan.period, plan.step, plan.out_length
-    out = torch.empty((b, n, m), dtype=x.dtype, device=x.device)
+    out = torch.empty((b, n, m), dtype=dtype, device=x.device)
     groups = -(-n // q)            # group g = output rows g*q .. g*q + q - 1 (one per phase)
     per = max(1, _CHUNK // max(1, b * m)) if x.device.type == 'cpu' else groups   # rows per phase and chunk
     acc = tmp = None
@@ -227,7 +228,7 @@ def _resize_axis_torch(x, plan: _AxisPlan, is_uint8: bool):
             if r <= 0:
                 continue
             if acc is None or acc.shape[1] != r:
-                acc = torch.empty((b, r, m), dtype=x.dtype, device=x.device)
+                acc = torch.empty((b, r, m), dtype=dtype, device=x.device)
                 tmp = torch.empty_like(acc)
             wp = phase_w[p]
             for k in range(taps):
@@ -242,13 +243,14 @@ def _resize_axis_torch(x, plan: _AxisPlan, is_uint8: bool):
 
 
 def _resize_batch(y, order, plans, is_uint8: bool):
-    """Resize a float tensor (B, H, W) along both axes in ``order`` -> (B, H', W'); ``is_uint8``:
-    MATLAB's rounding after each dimension. Each axis is resized as axis 1 of a contiguous copy."""
+    """Resize a tensor (B, H, W) along both axes in ``order`` -> (B, H', W'); ``is_uint8``: a uint8 tensor,
+    computed in float64 with MATLAB's rounding after each dimension, else computed in ``y``'s dtype. Each
+    axis is resized as axis 1 of a contiguous array."""
+    import torch
+    dtype = torch.float64 if is_uint8 else y.dtype
     y = (y if order[0] == 0 else y.transpose(1, 2)).contiguous()
-    for i, dim in enumerate(order):
-        if i:
-            y = y.transpose(1, 2).contiguous()
-        y = _resize_axis_torch(y, plans[dim], is_uint8)   # MATLAB: uint8 after each dimension
+    y = _resize_axis_torch(y, plans[order[0]], is_uint8, dtype).transpose(1, 2).contiguous()
+    y = _resize_axis_torch(y, plans[order[1]], is_uint8, dtype)
     return y.transpose(1, 2) if order[0] == 0 else y
 
 
@@ -270,7 +272,7 @@ def imresize_np(img: np.ndarray, scale=None, output_shape=None, method: str = 'b
         raise ResizeError(f'imresize: expected uint8 or float image, got {img.dtype}')
     order, plans = _plan(img.shape[:2], scale, output_shape, method, antialiasing)
     t = torch.from_numpy(img[None] if img.ndim == 2 else img.transpose(2, 0, 1))
-    y = _resize_batch(t.to(torch.float64, memory_format=torch.contiguous_format), order, plans, is_uint8)
+    y = _resize_batch(t if is_uint8 else t.to(torch.float64), order, plans, is_uint8)
     if is_uint8:
         y = y.to(torch.uint8)          # whole numbers in 0..255: exact
     out = y.permute(1, 2, 0).contiguous().numpy()
@@ -293,8 +295,7 @@ def imresize_torch(x, scale=None, output_shape=None, method: str = 'bicubic',
         raise ResizeError(f'imresize_torch: expected uint8 or float tensor, got {x.dtype}')
     lead, (h, w) = x.shape[:-2], x.shape[-2:]
     order, plans = _plan((h, w), scale, output_shape, method, antialiasing)
-    y = x.reshape((-1, h, w))
-    y = _resize_batch(y.to(torch.float64) if is_uint8 else y, order, plans, is_uint8)
+    y = _resize_batch(x.reshape((-1, h, w)), order, plans, is_uint8)
     y = y.contiguous().reshape(lead + y.shape[1:])
     return y.to(torch.uint8) if is_uint8 else y
 
