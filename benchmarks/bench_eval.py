@@ -8,8 +8,8 @@ table gives medians:
 * ``srbench``: ``tools/test.py`` on ``configs/bicubic_x234.py`` (Set5, Set14, BSD100, Urban100 at x2, x3,
   x4) with PSNR + SSIM (IFC off), and again with IFC;
 * ``reference``: a BasicSR-style script (``--worker reference``, in this file): images read with OpenCV,
-  mod-cropped, MATLAB bicubic imresize as a plain loop over output lines with per-pixel weights (the LR
-  saved as uint8, the Bicubic SR rounded to uint8), Y = 16 + (65.481 R + 128.553 G + 24.966 B) / 255 not
+  mod-cropped, MATLAB bicubic imresize as a plain loop over output lines with per-pixel weights (on uint8
+  images: rounded after each dimension, as MATLAB does), Y = 16 + (65.481 R + 128.553 G + 24.966 B) / 255 not
   rounded, border = scale cropped, PSNR and SSIM by their published formulas (SSIM's 11×11 Gaussian window
   by ``cv2.filter2D``), the same numbers within ~0.01 dB (srbench rounds Y, as MATLAB does);
 * ``network``: VDSR x2 (random weights) on Set5 + Set14 through ``tools/test.py`` against a bare loop
@@ -89,17 +89,20 @@ def _weights(n_in, n_out, scale):
 
 
 def ref_imresize(img, scale):
-    """MATLAB bicubic imresize of a float H×W×C image: a loop over output rows, then output columns."""
+    """MATLAB bicubic imresize of a uint8 H×W×C image (rows first, then columns: a loop over output lines),
+    rounded to uint8 after each dimension as MATLAB does for uint8 images."""
     import numpy as np
     h, w = img.shape[:2]
     oh, ow = math.ceil(h * scale), math.ceil(w * scale)
+    x = img.astype(np.float64)
     tmp = np.empty((oh, w, img.shape[2]))
     for i, (idx, wt) in enumerate(_weights(h, oh, scale)):
-        tmp[i] = np.tensordot(wt, img[idx], axes=1)
+        tmp[i] = np.tensordot(wt, x[idx], axes=1)
+    tmp = np.clip(np.floor(tmp + 0.5), 0, 255)
     out = np.empty((oh, ow, img.shape[2]))
     for j, (idx, wt) in enumerate(_weights(w, ow, scale)):
         out[:, j] = np.tensordot(tmp[:, idx], wt, axes=([1], [0]))
-    return out
+    return np.clip(np.floor(out + 0.5), 0, 255).astype(np.uint8)
 
 
 def ref_y(img8):
@@ -150,9 +153,8 @@ def worker_reference(root, sets, out_json):
                     img = cv2.cvtColor(img[..., :3], cv2.COLOR_BGR2RGB)
                 h, w = img.shape[0] // s * s, img.shape[1] // s * s
                 hr = img[:h, :w]
-                x = (hr if hr.ndim == 3 else hr[..., None]).astype(np.float64) / 255.0
-                lr = np.clip(np.round(ref_imresize(x, 1 / s) * 255), 0, 255) / 255.0          # saved as uint8
-                sr = np.clip(np.round(ref_imresize(lr, s) * 255), 0, 255).astype(np.uint8)
+                lr = ref_imresize(hr if hr.ndim == 3 else hr[..., None], 1 / s)
+                sr = ref_imresize(lr, s)
                 sr = sr if hr.ndim == 3 else sr[..., 0]
                 a, b = ref_y(sr)[s:-s, s:-s], ref_y(hr)[s:-s, s:-s]
                 ps.append(ref_psnr(a, b))

@@ -197,3 +197,18 @@ def test_prepare_pair_finds_nan_and_inf_in_the_border_too(dtype, bad):
         prepare_pair(pred, gt, meta)
     big = torch.full((3, 20, 20), 6e4 if dtype == torch.float16 else 3e38, dtype=dtype)
     prepare_pair(big, big.clone(), dict(name='big', scale=2))       # huge but finite: no error
+
+
+# ---------------------------------------------------------------- IFC
+def test_ifc_equals_reference():
+    from srbench.metrics.ifc import ifc
+    rng = np.random.default_rng(12)
+    for hw in [(72, 72), (75, 101), (130, 96)]:
+        hr = np.floor(rng.random(hw) * 256)
+        for sr in (np.clip(hr + np.round(rng.normal(0, 8, hw)), 0, 255), np.floor(rng.random(hw) * 256),
+                   np.full(hw, 100.0), hr.copy()):
+            assert close(ifc(hr, sr), R.ref_ifc(hr, sr)), hw
+    for name, img in set5()[:2]:
+        hr = R.rgb2ycbcr(img, y_only=True).astype(np.float64)
+        sr = R.ref_imresize_np(R.ref_imresize_np(R.rgb2ycbcr(img, y_only=True), 1 / 2), 2).astype(np.float64)
+        assert close(ifc(hr[2:-2, 2:-2], sr[2:-2, 2:-2]), R.ref_ifc(hr[2:-2, 2:-2], sr[2:-2, 2:-2])), name
