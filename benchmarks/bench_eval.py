@@ -89,20 +89,22 @@ def _weights(n_in, n_out, scale):
 
 
 def ref_imresize(img, scale):
-    """MATLAB bicubic imresize of a uint8 H×W×C image (rows first, then columns: a loop over output lines),
-    rounded to uint8 after each dimension as MATLAB does for uint8 images."""
+    """MATLAB bicubic imresize of an H×W×C image (rows first, then columns: a loop over output lines);
+    a uint8 image is rounded to uint8 after each dimension as MATLAB does, a float one is not."""
     import numpy as np
+    is_u8 = img.dtype == np.uint8
     h, w = img.shape[:2]
     oh, ow = math.ceil(h * scale), math.ceil(w * scale)
     x = img.astype(np.float64)
     tmp = np.empty((oh, w, img.shape[2]))
     for i, (idx, wt) in enumerate(_weights(h, oh, scale)):
         tmp[i] = np.tensordot(wt, x[idx], axes=1)
-    tmp = np.clip(np.floor(tmp + 0.5), 0, 255)
+    if is_u8:
+        tmp = np.clip(np.floor(tmp + 0.5), 0, 255)
     out = np.empty((oh, ow, img.shape[2]))
     for j, (idx, wt) in enumerate(_weights(w, ow, scale)):
         out[:, j] = np.tensordot(tmp[:, idx], wt, axes=([1], [0]))
-    return np.clip(np.floor(out + 0.5), 0, 255).astype(np.uint8)
+    return np.clip(np.floor(out + 0.5), 0, 255).astype(np.uint8) if is_u8 else out
 
 
 def ref_y(img8):
