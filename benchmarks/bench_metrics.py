@@ -1,10 +1,22 @@
 #!/usr/bin/env python
-"""Speed of srbench's metrics: seconds per 512×512 image for PSNR, SSIM and IFC (median of repeats,
-on Set5's 512×512 'baby' and its x2 Bicubic reconstruction, Y channel, matlab protocol), and the
-wall time of the whole Bicubic table (configs/bicubic_x234.py: Set5, Set14, BSD100, Urban100 at x2,
-x3, x4 with PSNR + SSIM + IFC, through srbench.apis.test -- data loading and Bicubic included).
+"""Speed of srbench's kernels:
 
-    .venv/bin/python benchmarks/bench_metrics.py [--repeats 10] [--threads N] [--skip-table] [--out DIR]
+* seconds per 512×512 image for PSNR, SSIM and IFC (median of repeats, on Set5's 512×512 'baby' and its x2
+  Bicubic reconstruction, Y channel, matlab protocol);
+* ``--ifc``: IFC per image on Set5 x2 (Y, border 2), srbench against the kernel it replaced
+  (``tests/_reference_kernels.py``, when the tests are there);
+* ``--resize``: MATLAB imresize per image, Set5 + Set14 each down and up at x2, x3, x4 on float images in
+  [0, 1]: srbench's numpy and torch front ends against a loop over output lines with per-pixel weights (the
+  BasicSR-style reference of ``bench_eval.py``) and the kernel it replaced, checking that the outputs agree
+  (max |difference|);
+* unless ``--skip-table``, the wall time of the whole Bicubic table (configs/bicubic_x234.py through
+  srbench.apis.test, in this process; ``bench_eval.py`` times it as a user runs it).
+
+Timings are interleaved (each implementation in turn, image by image) and the medians of ``--repeats``
+rounds are printed with the load average; ``--markdown`` prints the rows README.md shows.
+
+    .venv/bin/python benchmarks/bench_metrics.py [--repeats 10] [--threads N] [--skip-table] [--ifc]
+        [--resize] [--markdown] [--out DIR]
 """
 import argparse
 import os
@@ -52,6 +64,111 @@ def per_image(repeats: int):
     return np.nan
 
 
+def _old_kernels():
+    """tests/_reference_kernels.py (the kernels before the speed work), or None."""
+    import sys
+    tests = REPO / 'tests'
+    if not (tests / '_reference_kernels.py').is_file():
+        return None
+    sys.path.insert(0, str(tests))
+    import _reference_kernels
+    return _reference_kernels
+
+
+def _interleaved(fns: dict, args_list, repeats: int) -> dict:
+    """{name: median over rounds of the summed seconds over args_list}, the functions taking turns."""
+    sums = {k: [] for k in fns}
+    for _ in range(repeats):
+        tot = dict.fromkeys(fns, 0.0)
+        for args in args_list:
+            for k, f in fns.items():
+                t0 = time.perf_counter()
+                f(*args)
+                tot[k] += time.perf_counter() - t0
+        for k in fns:
+            sums[k].append(tot[k])
+    return {k: statistics.median(v) for k, v in sums.items()}
+
+
+def ifc_set5(repeats: int, rows: list):
+    import numpy as np
+
+    from srbench.data.benchmarks import benchmark_root
+    from srbench.data.io import imread, list_images
+    from srbench.metrics.ifc import ifc
+    from srbench.transforms.color import rgb2ycbcr
+    from srbench.transforms.imresize import imresize_np
+    pairs = []
+    for f in list_images(Path(benchmark_root()) / 'Set5' / 'HR'):
+        img = imread(f)
+        hr = img[:img.shape[0] // 2 * 2, :img.shape[1] // 2 * 2]
+        sr = imresize_np(imresize_np(hr, 0.5), 2.0)
+        y = [rgb2ycbcr(x, y_only=True).astype(np.float64)[2:-2, 2:-2] for x in (hr, sr)]
+        pairs.append((f.stem, y[0], y[1]))
+    old = _old_kernels()
+    print(f'IFC per image, Set5 x2 Bicubic, Y, border 2 (median of {repeats}, load {_load()}):')
+    per = {}
+    for name, a, b in pairs:
+        fns = {'srbench': ifc}
+        if old is not None:
+            fns['before'] = old.ref_ifc
+        t = _interleaved(fns, [(a, b)], repeats)
+        per[name] = t
+        extra = f'  before {t["before"]:.3f} s ({t["before"] / t["srbench"]:.2f}x)' if 'before' in t else ''
+        print(f'  {name:<10s} {a.shape[1]}x{a.shape[0]}  srbench {t["srbench"]:.3f} s{extra}')
+    lo, hi = min(t['srbench'] for t in per.values()), max(t['srbench'] for t in per.values())
+    row = f'| IFC, Set5 x2 images | {lo:.3f}–{hi:.3f} s per image |'
+    if old is not None:
+        blo, bhi = min(t['before'] for t in per.values()), max(t['before'] for t in per.values())
+        row += f' srbench before this change: {blo:.3f}–{bhi:.3f} s |'
+    rows.append(row)
+
+
+def resize_timings(repeats: int, rows: list):
+    import numpy as np
+    import torch
+
+    import bench_eval
+    from srbench.data.benchmarks import benchmark_root
+    from srbench.data.io import imread, list_images
+    from srbench.transforms.imresize import imresize_np, imresize_torch
+    jobs = []
+    for ds in ('Set5', 'Set14'):
+        for f in list_images(Path(benchmark_root()) / ds / 'HR'):
+            img = imread(f)
+            img = img if img.ndim == 3 else img[..., None]
+            for s in (2, 3, 4):
+                hr = img[:img.shape[0] // s * s, :img.shape[1] // s * s].astype(np.float64) / 255.0
+                jobs.append((hr, 1.0 / s))
+                jobs.append((imresize_np(hr, 1.0 / s), float(s)))
+    n_img = len(jobs) // 6
+
+    def torch_front(x, s):
+        return imresize_torch(torch.from_numpy(np.ascontiguousarray(x.transpose(2, 0, 1))), s)
+    fns = {'numpy': imresize_np, 'torch': torch_front, 'reference': bench_eval.ref_imresize}
+    old = _old_kernels()
+    if old is not None:
+        fns['before'] = old.ref_imresize_np
+    diff = max(max(np.abs(imresize_np(x, s) - bench_eval.ref_imresize(x, s)).max(),
+                   np.abs(torch_front(x, s).numpy().transpose(1, 2, 0) - bench_eval.ref_imresize(x, s)).max())
+               for x, s in jobs[::7])
+    t = {k: v / n_img for k, v in _interleaved(fns, [(x, s) for x, s in jobs], repeats).items()}
+    print(f'MATLAB imresize, Set5 + Set14 down and up at x2/x3/x4, float, seconds per image '
+          f'(median of {repeats}, load {_load()}): ' + ', '.join(f'{k} {v:.3f}' for k, v in t.items())
+          + f'; max |srbench - reference| {diff:.1e}')
+    row = (f'| MATLAB imresize, Set5 + Set14 down and up at x2/x3/x4, per image | numpy {t["numpy"]:.3f} s, '
+           f'torch {t["torch"]:.3f} s | loop over output lines with per-pixel weights: '
+           f'{t["reference"]:.3f} s | '
+           f'{t["reference"] / t["numpy"]:.1f}× / {t["reference"] / t["torch"]:.1f}× (max |Δ| {diff:.0e}) |')
+    if 'before' in t:
+        row += f' before this change: numpy {t["before"]:.3f} s |'
+    rows.append(row)
+
+
+def _load() -> str:
+    return ' '.join(f'{x:.2f}' for x in os.getloadavg())
+
+
 def table(out_dir):
     from srbench.apis import test
     from srbench.apis.report import results_table
@@ -74,12 +191,28 @@ def main():
     ap.add_argument('--threads', type=int, default=None, help='torch threads (default: torch\'s)')
     ap.add_argument('--skip-table', action='store_true', help='only the per-image timings')
     ap.add_argument('--out', help='work dir of the table run (default: a temporary folder)')
+    ap.add_argument('--ifc', action='store_true', help='IFC per image on Set5 x2')
+    ap.add_argument('--resize', action='store_true', help='imresize per image on Set5 + Set14')
+    ap.add_argument('--skip-per-image', action='store_true', help='skip the 512x512 PSNR/SSIM/IFC timings')
+    ap.add_argument('--markdown', action='store_true', help='print the rows README.md shows')
     a = ap.parse_args()
+    import sys
+
     import torch
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
     if a.threads:
         torch.set_num_threads(a.threads)
-    print(f'cpu count {os.cpu_count()}, torch threads {torch.get_num_threads()}')
-    per_image(a.repeats)
+    print(f'cpu count {os.cpu_count()}, torch threads {torch.get_num_threads()}, load {_load()}')
+    rows: list = []
+    if not a.skip_per_image:
+        per_image(a.repeats)
+    if a.ifc:
+        ifc_set5(a.repeats, rows)
+    if a.resize:
+        resize_timings(max(1, a.repeats // 3), rows)
+    if a.markdown and rows:
+        print('\n| Task | srbench | reference | ratio |\n|---|---|---|---|')
+        print('\n'.join(rows))
     if not a.skip_table:
         if a.out:
             table(a.out)

@@ -26,6 +26,7 @@ The algorithm, with every detail of the reference code:
 from __future__ import annotations
 
 import numpy as np
+import torch
 
 from ..registry import METRICS
 from .base import SRMetric
@@ -89,14 +90,17 @@ def _tap_groups(f: np.ndarray):
 _GROUPS: dict = {}
 
 
-def _corr(x: np.ndarray, f: np.ndarray, step: int = 1) -> np.ndarray:
-    """2-D correlation over the last two axes, image reflected about its edge pixels ('reflect1'),
-    output at positions 0, step, 2*step, ... (matlabPyrTools ``corrDn``). Loops over the filter
-    taps (at most 81), never over pixels."""
+def _corr(x, f: np.ndarray, step: int = 1):
+    """2-D correlation over the last two axes of a float64 tensor, image reflected about its edge pixels
+    ('reflect1'), output at positions 0, step, 2*step, ... (matlabPyrTools ``corrDn``). Loops over the
+    groups of equal filter taps (at most 81 taps), never over pixels; torch's elementwise loops run
+    these strided views several times faster than numpy's."""
+    import torch.nn.functional as F
     kh, kw = f.shape
     h, w = x.shape[-2:]
-    pad = [(0, 0)] * (x.ndim - 2) + [(kh // 2, kh // 2), (kw // 2, kw // 2)]
-    xp = np.pad(x, pad, mode='reflect')
+    lead = x.shape[:-2]
+    xp = F.pad(x.reshape((-1, 1, h, w)), (kw // 2, kw // 2, kh // 2, kh // 2), mode='reflect')
+    xp = xp.reshape(lead + xp.shape[-2:])
     groups = _GROUPS.get(id(f))
     if groups is None:
         groups = _GROUPS[id(f)] = _tap_groups(f)
@@ -104,8 +108,9 @@ def _corr(x: np.ndarray, f: np.ndarray, step: int = 1) -> np.ndarray:
     for c, taps in groups:
         (i, j), rest = taps[0], taps[1:]
         if rest:
-            acc = np.add(xp[..., i:i + h:step, j:j + w:step], xp[..., rest[0][0]:rest[0][0] + h:step,
-                                                                 rest[0][1]:rest[0][1] + w:step], out=acc)
+            i2, j2 = rest[0]
+            a, b = xp[..., i:i + h:step, j:j + w:step], xp[..., i2:i2 + h:step, j2:j2 + w:step]
+            acc = torch.add(a, b) if acc is None else torch.add(a, b, out=acc)
             for i2, j2 in rest[1:]:
                 acc += xp[..., i2:i2 + h:step, j2:j2 + w:step]
             src = acc
@@ -114,7 +119,7 @@ def _corr(x: np.ndarray, f: np.ndarray, step: int = 1) -> np.ndarray:
         if out is None:
             out = src * c
         else:
-            out += np.multiply(src, c, out=acc if rest else None)
+            out.add_(src, alpha=c)
     return out
 
 
@@ -134,18 +139,20 @@ def _pyramid_bands(x: np.ndarray) -> dict:
 def _block_sums_at_centres(x: np.ndarray, win: int) -> np.ndarray:
     """Sum over a win×win window (reflect1 edges) centred on the middle pixel of every
     non-overlapping 3×3 block of ``x`` (whose sides are multiples of 3) → (..., H/3, W/3)."""
+    import torch.nn.functional as F
     r = win // 2
     h, w = x.shape[-2:]
-    pad = [(0, 0)] * (x.ndim - 2) + [(r, r), (r, r)]
-    xp = np.pad(x, pad, mode='reflect')
+    t = torch.from_numpy(np.ascontiguousarray(x))
+    xp = F.pad(t.reshape((-1, 1, h, w)), (r, r, r, r), mode='reflect').reshape(x.shape[:-2] + (h + 2 * r,
+                                                                                              w + 2 * r))
     # centres are rows 1, 4, 7, ...; in the padded array their windows start at rows 1, 4, ... too
-    rows = xp[..., 1:1 + h:M, :].copy()
+    rows = xp[..., 1:1 + h:M, :].clone()
     for d in range(1, win):
         rows += xp[..., 1 + d:1 + d + h:M, :]
-    out = rows[..., :, 1:1 + w:M].copy()
+    out = rows[..., :, 1:1 + w:M].clone()
     for d in range(1, win):
         out += rows[..., :, 1 + d:1 + d + w:M]
-    return out
+    return out.numpy()
 
 
 def _distortion_channel(y: np.ndarray, yn: np.ndarray, win: int):
@@ -183,12 +190,13 @@ def _reference_gsm(y: np.ndarray):
     """(S field per non-overlapping block, eigenvalues of Cu) of a reference subband
     (``refparams_vecgsm.m``)."""
     h, w = y.shape
-    # all overlapping 3x3 blocks as 9-vectors (shift (dy, dx) -> component 3*dy + dx)
-    u = np.empty(((h - M + 1) * (w - M + 1), M * M))
+    # all overlapping 3x3 blocks as 9-vectors (shift (dy, dx) -> component 3*dy + dx), one row each
+    u = np.empty((M * M, h - M + 1, w - M + 1))
     for k, (dy, dx) in enumerate((dy, dx) for dy in range(M) for dx in range(M)):
-        u[:, k] = y[dy:h - M + 1 + dy, dx:w - M + 1 + dx].ravel()
-    mu = u.mean(axis=0)
-    cu = (u.T @ u) / u.shape[0] - np.outer(mu, mu)   # the subbands are zero-mean: no cancellation
+        u[k] = y[dy:h - M + 1 + dy, dx:w - M + 1 + dx]
+    u = u.reshape(M * M, -1)
+    mu = u.mean(axis=1)
+    cu = (u @ u.T) / u.shape[1] - np.outer(mu, mu)   # the subbands are zero-mean: no cancellation
     # non-overlapping blocks, same component order
     blocks = y.reshape(h // M, M, w // M, M).transpose(0, 2, 1, 3).reshape(h // M, w // M, M * M)
     ss = np.einsum('abi,ij,abj->ab', blocks, np.linalg.inv(cu), blocks, optimize=True) / (M * M)
@@ -208,7 +216,7 @@ def ifc(ref: np.ndarray, dist: np.ndarray) -> float:
     if min(a.shape) < MIN_SIZE:
         raise ValueError(f'image of {a.shape[1]}x{a.shape[0]} pixels is too small for IFC (its 4-level '
                          f'steerable pyramid needs at least {MIN_SIZE} pixels on each side)')
-    bands = _pyramid_bands(np.stack([a, b]))
+    bands = {k: v.numpy() for k, v in _pyramid_bands(torch.from_numpy(np.stack([a, b]))).items()}
     total = 0.0
     for (level, _), sub in bands.items():
         h, w = (sub.shape[1] // M) * M, (sub.shape[2] // M) * M

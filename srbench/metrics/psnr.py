@@ -10,7 +10,8 @@ def psnr(sr: np.ndarray, hr: np.ndarray, peak: float = 255.0) -> float:
     sr, hr = np.asarray(sr, np.float64), np.asarray(hr, np.float64)
     if sr.shape != hr.shape:
         raise ValueError(f'PSNR of arrays of different shapes {sr.shape} and {hr.shape}')
-    mse = np.mean((sr - hr) ** 2)
+    d = np.subtract(sr, hr).ravel()
+    mse = float(np.dot(d, d)) / d.size if d.size else float('nan')   # one pass less than mean((sr - hr)**2)
     return float('inf') if mse == 0 else float(10.0 * np.log10(peak * peak / mse))
 
 

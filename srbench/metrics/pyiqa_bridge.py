@@ -225,7 +225,7 @@ class PyIQA(SRMetric):
         return info
 
     def _to_input(self, x8: np.ndarray) -> torch.Tensor:
-        t = torch.from_numpy(np.ascontiguousarray(x8.transpose(2, 0, 1))).float().div_(255.0)[None]
+        t = torch.from_numpy(np.array(x8.transpose(2, 0, 1), dtype=np.float32)).div_(255.0)[None]  # a copy
         if t.shape[1] == 1 and (self.repeat_gray or self.channel == 'rgb'):
             t = t.repeat(1, 3, 1, 1)
         return t

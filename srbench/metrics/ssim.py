@@ -2,15 +2,25 @@
 
 Gaussian window 11×11 with σ = 1.5 (``fspecial('gaussian', 11, 1.5)``, normalised), K1 = 0.01,
 K2 = 0.03, L = 255; local statistics by ``filter2(window, x, 'valid')``; the result is the mean of
-the SSIM map over the valid part (no padding). Computed in float64; the Gaussian window is
-separable, so the filtering runs as two 1-D passes (loops over the 11 taps, not over pixels).
+the SSIM map over the valid part (no padding). Computed in float64.
+
+How it is fast: the Gaussian window is separable and symmetric, so each filtering is two 1-D passes of
+6 fused multiply-adds (the mirrored taps added first); ``σ1² + σ2²`` only appears as a sum, so four maps
+are filtered (``x``, ``y``, ``x² + y²``, ``xy``) instead of five; the image is processed in strips of
+output rows whose working set stays in the CPU cache, on float64 tensors (torch's elementwise loops), and
+the mean is accumulated strip by strip. The numbers equal the direct formula to ~1e-15 relative.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
+import torch
 
 from ..registry import METRICS
 from .base import SRMetric
+
+_STRIP = 24       # output rows per strip
 
 
 def gaussian_window_1d(size: int = 11, sigma: float = 1.5) -> np.ndarray:
@@ -20,59 +30,83 @@ def gaussian_window_1d(size: int = 11, sigma: float = 1.5) -> np.ndarray:
     return g / g.sum()
 
 
-def _correlate_axis(a: np.ndarray, g: np.ndarray, axis: int) -> np.ndarray:
-    """'valid' 1-D correlation of ``a`` with ``g`` along ``axis`` (a loop over the taps; a symmetric
-    ``g`` adds the mirrored taps first, halving the multiplications)."""
-    k, n = g.size, a.shape[axis]
-
-    def tap(i):
-        sl = [slice(None)] * a.ndim
-        sl[axis] = slice(i, n - k + 1 + i)
-        return a[tuple(sl)]
+def _pass(x: torch.Tensor, g: list, dim: int, out: torch.Tensor, tmp: torch.Tensor) -> torch.Tensor:
+    """'valid' correlation of ``x`` with the symmetric odd-length ``g`` along ``dim`` into ``out``."""
+    k = len(g)
+    n = out.shape[dim]
     half = k // 2
-    if k % 2 == 1 and np.array_equal(g, g[::-1]):
-        out = tap(half) * g[half]
-        tmp = np.empty_like(out)
-        for i in range(half):
-            np.add(tap(i), tap(k - 1 - i), out=tmp)
-            tmp *= g[i]
-            out += tmp
-        return out
-    out = tap(0) * g[0]
-    tmp = np.empty_like(out)
-    for i in range(1, k):
-        np.multiply(tap(i), g[i], out=tmp)
-        out += tmp
+    torch.mul(x.narrow(dim, half, n), g[half], out=out)
+    for i in range(half):
+        torch.add(x.narrow(dim, i, n), x.narrow(dim, k - 1 - i, n), out=tmp)
+        out.add_(tmp, alpha=g[i])
     return out
 
 
-def filter_valid(x: np.ndarray, g: np.ndarray) -> np.ndarray:
-    """``filter2(outer(g, g), x, 'valid')`` over the last two axes of ``x`` (separable)."""
-    return _correlate_axis(_correlate_axis(x, g, x.ndim - 2), g, x.ndim - 1)
+def _ssim_strips(a: torch.Tensor, b: torch.Tensor, g: list, c1: float, c2: float, out_map=None) -> float:
+    """Sum of the SSIM map of two float64 2-D tensors (written to ``out_map`` too when given)."""
+    k = len(g)
+    h, w = a.shape
+    ho, wo = h - k + 1, w - k + 1
+    strip = min(_STRIP, ho)
+    buf = torch.empty((4, strip + k - 1, w), dtype=torch.float64)
+    r1, t1 = (torch.empty((4, strip, w), dtype=torch.float64) for _ in range(2))
+    r2, t2 = (torch.empty((4, strip, wo), dtype=torch.float64) for _ in range(2))
+    total = 0.0
+    for r in range(0, ho, strip):
+        s = min(strip, ho - r)
+        xa, xb = a[r:r + s + k - 1], b[r:r + s + k - 1]
+        x = buf[:, :s + k - 1]
+        x[0], x[1] = xa, xb
+        torch.mul(xa, xa, out=x[2])
+        x[2].addcmul_(xb, xb)
+        torch.mul(xa, xb, out=x[3])
+        rows = _pass(x, g, 1, r1[:, :s], t1[:, :s])
+        mu1, mu2, sq, s12 = _pass(rows, g, 2, r2[:, :s], t2[:, :s])
+        mu12 = mu1 * mu2
+        sq.sub_(mu1 * mu1).sub_(mu2 * mu2)                 # sigma1^2 + sigma2^2
+        mu1.mul_(mu1).add_(mu2 * mu2).add_(c1)             # mu1^2 + mu2^2 + C1
+        s12.sub_(mu12).mul_(2.0).add_(c2)                  # 2 sigma12 + C2
+        mu12.mul_(2.0).add_(c1).mul_(s12)
+        sq.add_(c2).mul_(mu1)
+        m = mu12.div_(sq)
+        if out_map is not None:
+            out_map[r:r + s] = m
+        total += float(m.sum())
+    return total
 
 
-def ssim_map(img1: np.ndarray, img2: np.ndarray, data_range: float = 255.0, k1: float = 0.01,
-             k2: float = 0.03, win_size: int = 11, sigma: float = 1.5, strip: int = 64) -> np.ndarray:
-    """The SSIM map of two 2-D images (size ``H - win_size + 1`` × ``W - win_size + 1``), computed in
-    strips of ``strip`` output rows (the same numbers; the working set stays in the CPU cache)."""
+def _check(img1, img2, win_size):
     a, b = np.asarray(img1, np.float64), np.asarray(img2, np.float64)
     if a.shape != b.shape or a.ndim != 2:
         raise ValueError(f'SSIM needs two 2-D images of one size, got {a.shape} and {b.shape}')
     if min(a.shape) < win_size:
         raise ValueError(f'image of {a.shape[1]}x{a.shape[0]} pixels is smaller than the '
                          f'{win_size}x{win_size} SSIM window')
-    g = gaussian_window_1d(win_size, sigma)
-    c1, c2 = (k1 * data_range) ** 2, (k2 * data_range) ** 2
-    out = np.empty((a.shape[0] - win_size + 1, a.shape[1] - win_size + 1))
-    for r in range(0, out.shape[0], strip):
-        sa, sb = a[r:r + strip + win_size - 1], b[r:r + strip + win_size - 1]
-        mu1, mu2, s11, s22, s12 = filter_valid(np.stack([sa, sb, sa * sa, sb * sb, sa * sb]), g)
-        mu1_sq, mu2_sq, mu1_mu2 = mu1 * mu1, mu2 * mu2, mu1 * mu2
-        s11 -= mu1_sq
-        s22 -= mu2_sq
-        s12 -= mu1_mu2
-        out[r:r + strip] = ((2 * mu1_mu2 + c1) * (2 * s12 + c2)) / ((mu1_sq + mu2_sq + c1) * (s11 + s22 + c2))
-    return out
+    return _tensor(a), _tensor(b)
+
+
+def _tensor(a: np.ndarray) -> torch.Tensor:
+    """A float64 tensor sharing ``a``'s memory (read only here: a read-only array is fine)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', UserWarning)    # torch warns about read-only arrays
+        return torch.from_numpy(np.ascontiguousarray(a))
+
+
+def ssim_map(img1: np.ndarray, img2: np.ndarray, data_range: float = 255.0, k1: float = 0.01,
+             k2: float = 0.03, win_size: int = 11, sigma: float = 1.5) -> np.ndarray:
+    """The SSIM map of two 2-D images (size ``H - win_size + 1`` × ``W - win_size + 1``)."""
+    a, b = _check(img1, img2, win_size)
+    out = torch.empty((a.shape[0] - win_size + 1, a.shape[1] - win_size + 1), dtype=torch.float64)
+    g = [float(v) for v in gaussian_window_1d(win_size, sigma)]
+    _ssim_strips(a, b, g, (k1 * data_range) ** 2, (k2 * data_range) ** 2, out_map=out)
+    return out.numpy()
+
+
+def _ssim_2d(a, b, data_range, k1=0.01, k2=0.03, win_size=11, sigma=1.5) -> float:
+    ta, tb = _check(a, b, win_size)
+    g = [float(v) for v in gaussian_window_1d(win_size, sigma)]
+    total = _ssim_strips(ta, tb, g, (k1 * data_range) ** 2, (k2 * data_range) ** 2)
+    return total / ((ta.shape[0] - win_size + 1) * (ta.shape[1] - win_size + 1))
 
 
 def ssim(img1: np.ndarray, img2: np.ndarray, data_range: float = 255.0, **kwargs) -> float:
@@ -81,9 +115,8 @@ def ssim(img1: np.ndarray, img2: np.ndarray, data_range: float = 255.0, **kwargs
     if a.shape != b.shape:
         raise ValueError(f'SSIM of images of different shapes {a.shape} and {b.shape}')
     if a.ndim == 2:
-        return float(ssim_map(a, b, data_range, **kwargs).mean())
-    return float(np.mean([ssim_map(a[..., c], b[..., c], data_range, **kwargs).mean()
-                          for c in range(a.shape[2])]))
+        return float(_ssim_2d(a, b, data_range, **kwargs))
+    return float(np.mean([_ssim_2d(a[..., c], b[..., c], data_range, **kwargs) for c in range(a.shape[2])]))
 
 
 @METRICS.register_module()

@@ -1,0 +1,338 @@
+#!/usr/bin/env python
+"""Speed of srbench's whole evaluation, side by side with a BasicSR-style script written here.
+
+Each task runs as its own process, as a user runs it, timed from outside (wall seconds) with its peak RSS
+(``os.wait4``'s rusage of that child); the runs are interleaved (A, B, A, B, ...) and repeated, and the
+table gives medians:
+
+* ``srbench``: ``tools/test.py`` on ``configs/bicubic_x234.py`` (Set5, Set14, BSD100, Urban100 at x2, x3,
+  x4) with PSNR + SSIM (IFC off), and again with IFC;
+* ``reference``: a BasicSR-style script (``--worker reference``, in this file): images read with OpenCV,
+  mod-cropped, MATLAB bicubic imresize as a plain loop over output lines with per-pixel weights (on uint8
+  images: rounded after each dimension, as MATLAB does), Y = 16 + (65.481 R + 128.553 G + 24.966 B) / 255 not
+  rounded, border = scale cropped, PSNR and SSIM by their published formulas (SSIM's 11×11 Gaussian window
+  by ``cv2.filter2D``), the same numbers within ~0.01 dB (srbench rounds Y, as MATLAB does);
+* ``network``: VDSR x2 (random weights) on Set5 + Set14 through ``tools/test.py`` against a bare loop
+  (``--worker bare``) on the same network, weights and inputs (srbench's transforms and metric functions,
+  no runner, no data loader).
+
+OMP_NUM_THREADS=1 on every side (set here). The machine's load average is printed with the table: a
+shared machine gives noisy numbers, so compare the ratios of interleaved runs, not the seconds.
+
+    .venv/bin/python benchmarks/bench_eval.py [--repeats 3] [--sets Set5 Set14 ...] [--no-ifc]
+        [--no-network] [--markdown]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SETS = ['Set5', 'Set14', 'BSD100', 'Urban100']
+SCALES = [2, 3, 4]
+
+
+# ------------------------------------------------------------------------------------------------ timing
+def run_timed(cmd, env=None) -> dict:
+    """Run ``cmd``; wall seconds, peak RSS (GB) of that process, its exit status and output."""
+    env = dict(os.environ if env is None else env)
+    env['OMP_NUM_THREADS'] = '1'
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=str(REPO))
+    out = p.stdout.read().decode(errors='replace')
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode:
+        raise SystemExit(f'{" ".join(map(str, cmd))} failed ({p.returncode}):\n{out[-3000:]}')
+    return dict(wall=wall, rss_gb=ru.ru_maxrss / 1024 ** 2, out=out)
+
+
+def load_avg() -> str:
+    return ' '.join(f'{x:.2f}' for x in os.getloadavg())
+
+
+# ------------------------------------------------------------------------------------------ the reference
+def _cubic(x):
+    import numpy as np
+    ax = np.abs(x)
+    return ((1.5 * ax ** 3 - 2.5 * ax ** 2 + 1) * (ax <= 1)
+            + (-0.5 * ax ** 3 + 2.5 * ax ** 2 - 4 * ax + 2) * ((ax > 1) & (ax <= 2)))
+
+
+def _weights(n_in, n_out, scale):
+    """Per output index: (input indices, weights) of MATLAB's bicubic imresize (antialiased when
+    shrinking, symmetric padding, weights normalised), one output index at a time."""
+    import numpy as np
+    width = 4.0 / scale if scale < 1 else 4.0
+    lines = []
+    for i in range(1, n_out + 1):
+        u = i / scale + 0.5 * (1 - 1 / scale)
+        left = math.floor(u - width / 2)
+        idx = np.arange(left, left + math.ceil(width) + 2)
+        d = u - idx
+        w = scale * _cubic(scale * d) if scale < 1 else _cubic(d)
+        keep = w != 0
+        idx, w = idx[keep] - 1, w[keep] / w[keep].sum()
+        idx = np.where(idx < 0, -idx - 1, idx)
+        idx = np.where(idx >= n_in, 2 * n_in - 1 - idx, idx)
+        lines.append((idx, w))
+    return lines
+
+
+def ref_imresize(img, scale):
+    """MATLAB bicubic imresize of an H×W×C image (rows first, then columns: a loop over output lines);
+    a uint8 image is rounded to uint8 after each dimension as MATLAB does, a float one is not."""
+    import numpy as np
+    is_u8 = img.dtype == np.uint8
+    h, w = img.shape[:2]
+    oh, ow = math.ceil(h * scale), math.ceil(w * scale)
+    x = img.astype(np.float64)
+    tmp = np.empty((oh, w, img.shape[2]))
+    for i, (idx, wt) in enumerate(_weights(h, oh, scale)):
+        tmp[i] = np.tensordot(wt, x[idx], axes=1)
+    if is_u8:
+        tmp = np.clip(np.floor(tmp + 0.5), 0, 255)
+    out = np.empty((oh, ow, img.shape[2]))
+    for j, (idx, wt) in enumerate(_weights(w, ow, scale)):
+        out[:, j] = np.tensordot(tmp[:, idx], wt, axes=([1], [0]))
+    return np.clip(np.floor(out + 0.5), 0, 255).astype(np.uint8) if is_u8 else out
+
+
+def ref_y(img8):
+    import numpy as np
+    x = img8.astype(np.float64)
+    if x.ndim == 2:
+        return x
+    return 16.0 + (65.481 * x[..., 0] + 128.553 * x[..., 1] + 24.966 * x[..., 2]) / 255.0
+
+
+def ref_psnr(a, b):
+    import numpy as np
+    mse = np.mean((a - b) ** 2)
+    return float('inf') if mse == 0 else 10 * math.log10(255.0 ** 2 / mse)
+
+
+def ref_ssim(a, b):
+    import cv2
+    import numpy as np
+    c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
+    k = cv2.getGaussianKernel(11, 1.5)
+    win = np.outer(k, k.T)
+    mu1 = cv2.filter2D(a, -1, win)[5:-5, 5:-5]
+    mu2 = cv2.filter2D(b, -1, win)[5:-5, 5:-5]
+    s11 = cv2.filter2D(a * a, -1, win)[5:-5, 5:-5] - mu1 ** 2
+    s22 = cv2.filter2D(b * b, -1, win)[5:-5, 5:-5] - mu2 ** 2
+    s12 = cv2.filter2D(a * b, -1, win)[5:-5, 5:-5] - mu1 * mu2
+    m = ((2 * mu1 * mu2 + c1) * (2 * s12 + c2)) / ((mu1 ** 2 + mu2 ** 2 + c1) * (s11 + s22 + c2))
+    return float(m.mean())
+
+
+def worker_reference(root, sets, out_json):
+    """The BasicSR-style Bicubic table: {"Set5/x2": [PSNR, SSIM], ...}."""
+    import cv2
+    import numpy as np
+    cv2.setNumThreads(1)
+    res = {}
+    for ds in sets:
+        d = Path(root) / ds / 'HR'
+        if not d.is_dir():
+            continue
+        files = sorted(p for p in d.iterdir() if p.suffix.lower() in ('.png', '.bmp', '.jpg', '.jpeg'))
+        for s in SCALES:
+            ps, ss = [], []
+            for f in files:
+                img = cv2.imread(str(f), cv2.IMREAD_UNCHANGED)
+                if img.ndim == 3:
+                    img = cv2.cvtColor(img[..., :3], cv2.COLOR_BGR2RGB)
+                h, w = img.shape[0] // s * s, img.shape[1] // s * s
+                hr = img[:h, :w]
+                lr = ref_imresize(hr if hr.ndim == 3 else hr[..., None], 1 / s)
+                sr = ref_imresize(lr, s)
+                sr = sr if hr.ndim == 3 else sr[..., 0]
+                a, b = ref_y(sr)[s:-s, s:-s], ref_y(hr)[s:-s, s:-s]
+                ps.append(ref_psnr(a, b))
+                ss.append(ref_ssim(a, b))
+            res[f'{ds}/x{s}'] = [float(np.mean(ps)), float(np.mean(ss))]
+    Path(out_json).write_text(json.dumps(res))
+
+
+# ------------------------------------------------------------------------------------ network overhead
+def make_vdsr_ckpt(path):
+    import torch
+
+    from srbench.registry import MODELS
+    torch.manual_seed(0)
+    net = MODELS.build(dict(type='VDSR'))
+    torch.save(net.state_dict(), path)
+
+
+def worker_bare(root, ckpt, out_json):
+    """VDSR x2 on Set5 + Set14 in a bare loop: the inputs of configs' VDSR protocol (LR from Y in double
+    precision, bicubic-upsampled), the network, PSNR + SSIM with srbench's metric functions."""
+    import numpy as np
+    import torch
+
+    from srbench.data.io import imread, list_images
+    from srbench.metrics import PSNR, SSIM
+    from srbench.registry import MODELS
+    from srbench.transforms.degrade import make_test_pair, upsample
+    net = MODELS.build(dict(type='VDSR'))
+    net.load_state_dict(torch.load(ckpt, map_location='cpu'))
+    net.eval()
+    res = {}
+    with torch.no_grad():
+        for ds in ('Set5', 'Set14'):
+            ps, ss = [], []
+            for f in list_images(Path(root) / ds / 'HR'):
+                hr, lr = make_test_pair(imread(f), 2, 'y', lr_from='y', quantize=False)
+                x = torch.from_numpy(upsample(lr, 2, hr.shape[:2]).transpose(2, 0, 1).copy()).float()[None]
+                sr = net(x).clamp(0, 1)[0]
+                gt = torch.from_numpy(hr.transpose(2, 0, 1).copy()).float() / 255
+                meta = dict(name=f.stem, scale=2)
+                p, s = PSNR(), SSIM()
+                a, b = p.prepare(sr, gt, meta)
+                ps.append(p.score(a, b))
+                ss.append(s.score(a, b))
+            res[f'{ds}/x2'] = [float(np.mean(ps)), float(np.mean(ss))]
+    Path(out_json).write_text(json.dumps(res))
+
+
+# ------------------------------------------------------------------------------------------------ driver
+def srbench_table(res_json):
+    rows = json.loads(Path(res_json).read_text())['results']
+    return {f'{r["dataset"]}/x{r["scale"]}': [r['metrics'].get('PSNR'), r['metrics'].get('SSIM')]
+            for r in rows}
+
+
+def fmt_t(ts):
+    return f'{statistics.median(ts):.1f} s' if ts else '—'
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--repeats', type=int, default=3)
+    ap.add_argument('--sets', nargs='+', default=SETS)
+    ap.add_argument('--no-ifc', action='store_true', help='skip the srbench run with IFC')
+    ap.add_argument('--no-network', action='store_true', help='skip the VDSR overhead runs')
+    ap.add_argument('--no-reference', action='store_true', help='skip the BasicSR-style runs')
+    ap.add_argument('--markdown', action='store_true', help='print the table as README.md shows it')
+    ap.add_argument('--worker', choices=['reference', 'bare'], help=argparse.SUPPRESS)
+    ap.add_argument('--root', help=argparse.SUPPRESS)
+    ap.add_argument('--ckpt', help=argparse.SUPPRESS)
+    ap.add_argument('--json', help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.worker == 'reference':
+        return worker_reference(a.root, a.sets, a.json)
+    if a.worker == 'bare':
+        return worker_bare(a.root, a.ckpt, a.json)
+
+    sys.path.insert(0, str(REPO))
+    from srbench.data.benchmarks import benchmark_root
+    root = str(benchmark_root())
+    py = sys.executable
+    times: dict = {k: [] for k in ('srbench', 'srbench_ifc', 'reference', 'net', 'bare')}
+    rss: dict = {k: [] for k in times}
+    loads = [load_avg()]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        sets = [s for s in a.sets if (Path(root) / s / 'HR').is_dir()]
+        loaders = f'test_loaders({sets!r}, {SCALES!r}, root={root!r})'
+        base = (f"_base_ = ['{REPO / 'configs' / 'bicubic_x234.py'}']\n"
+                'from srbench.data.benchmarks import test_loaders\n'
+                f'test_dataloader = {loaders}\n')
+        (tmp / 'bic.py').write_text(base + "test_evaluator = [dict(type='PSNR'), dict(type='SSIM')]\n")
+        (tmp / 'bic_ifc.py').write_text(base + "test_evaluator = [dict(type='PSNR'), dict(type='SSIM'), "
+                                               "dict(type='IFC')]\n")
+        vdsr_cfg = sorted((REPO / 'configs').glob('vdsr*.py'))
+        net_cfg = tmp / 'vdsr.py'
+        net_cfg.write_text(f"_base_ = ['{vdsr_cfg[0]}']\nfrom srbench.data.benchmarks import test_loaders\n"
+                           f"test_dataloader = test_loaders(['Set5', 'Set14'], [2], root={root!r})\n"
+                           "test_evaluator = [dict(type='PSNR'), dict(type='SSIM')]\n") if vdsr_cfg else None
+        ckpt = tmp / 'vdsr_random.pth'
+        tables = {}
+        for rep in range(a.repeats):
+            jobs = [('srbench', [py, 'tools/test.py', str(tmp / 'bic.py'), '--work-dir', str(tmp / 'w'),
+                                 '--out', str(tmp / 'srbench.json')])]
+            if not a.no_reference:
+                jobs.append(('reference', [py, __file__, '--worker', 'reference', '--root', root,
+                                           '--json', str(tmp / 'ref.json'), '--sets', *sets]))
+            if not a.no_ifc:
+                jobs.append(('srbench_ifc', [py, 'tools/test.py', str(tmp / 'bic_ifc.py'), '--work-dir',
+                                             str(tmp / 'w'), '--out', str(tmp / 'srbench_ifc.json')]))
+            if not a.no_network and net_cfg is not None and all((Path(root) / s / 'HR').is_dir()
+                                                                for s in ('Set5', 'Set14')):
+                if not ckpt.exists():
+                    make_vdsr_ckpt(ckpt)
+                jobs.append(('net', [py, 'tools/test.py', str(net_cfg), '--ckpt', str(ckpt), '--work-dir',
+                                     str(tmp / 'w'), '--out', str(tmp / 'net.json')]))
+                jobs.append(('bare', [py, __file__, '--worker', 'bare', '--root', root, '--ckpt', str(ckpt),
+                                      '--json', str(tmp / 'bare.json')]))
+            if rep % 2:
+                jobs.reverse()          # interleave: A B / B A
+            for name, cmd in jobs:
+                r = run_timed(cmd)
+                times[name].append(r['wall'])
+                rss[name].append(r['rss_gb'])
+                print(f'[{rep + 1}/{a.repeats}] {name:<12s} {r["wall"]:7.1f} s  {r["rss_gb"]:.2f} GB  '
+                      f'(load {load_avg()})', file=sys.stderr, flush=True)
+            loads.append(load_avg())
+        tables['srbench'] = srbench_table(tmp / 'srbench.json')
+        if times['reference']:
+            tables['reference'] = json.loads((tmp / 'ref.json').read_text())
+        if times['net']:
+            tables['net'] = srbench_table(tmp / 'net.json')
+            tables['bare'] = json.loads((tmp / 'bare.json').read_text())
+    report(a, times, rss, tables, loads, sets)
+
+
+def report(a, times, rss, tables, loads, sets):
+    med = {k: statistics.median(v) for k, v in times.items() if v}
+    mrss = {k: max(v) for k, v in rss.items() if v}
+    lines = []
+    n = f'{len(sets)} sets × x2/x3/x4'
+    if 'reference' in med:
+        dp = max(abs(tables['srbench'][k][0] - v[0]) for k, v in tables['reference'].items())
+        ds = max(abs(tables['srbench'][k][1] - v[1]) for k, v in tables['reference'].items())
+        lines.append(f'| Bicubic table, {n}, PSNR + SSIM, whole process | {med["srbench"]:.1f} s, '
+                     f'{mrss["srbench"]:.2f} GB peak RSS | BasicSR-style script: {med["reference"]:.1f} s, '
+                     f'{mrss["reference"]:.2f} GB | {med["reference"] / med["srbench"]:.2f}× |')
+        agree = (f'max |ΔPSNR| {dp:.3f} dB, max |ΔSSIM| {ds:.4f} against the BasicSR-style script '
+                 f'(Y not rounded)')
+    else:
+        lines.append(f'| Bicubic table, {n}, PSNR + SSIM, whole process | {med["srbench"]:.1f} s, '
+                     f'{mrss["srbench"]:.2f} GB peak RSS | — | — |')
+        agree = ''
+    if 'srbench_ifc' in med:
+        lines.append(f'| same with IFC | {med["srbench_ifc"]:.1f} s, {mrss["srbench_ifc"]:.2f} GB '
+                     f'(IFC adds {100 * (med["srbench_ifc"] / med["srbench"] - 1):.0f} %) | — | — |')
+    if 'net' in med:
+        lines.append(f'| VDSR x2 (random weights) on Set5 + Set14 through `tools/test.py` | '
+                     f'{med["net"]:.1f} s, '
+                     f'{mrss["net"]:.2f} GB | bare loop, same network and inputs: {med["bare"]:.1f} s, '
+                     f'{mrss["bare"]:.2f} GB | {med["net"] / med["bare"]:.2f}× overhead |')
+        dn = max(abs(tables['net'][k][0] - v[0]) for k, v in tables['bare'].items())
+        agree += f'; VDSR through tools/test.py vs bare loop: max |ΔPSNR| {dn:.4f} dB'
+    reps = len(times['srbench'])
+    head = ('| Task | srbench | reference | ratio (reference / srbench) |\n|---|---|---|---|')
+    print(head)
+    print('\n'.join(lines))
+    print(f'\nMedians of {reps} interleaved runs, OMP_NUM_THREADS=1 on every side; load average before and '
+          f'after each round: {" → ".join(loads)} ({os.cpu_count()} CPUs). {agree}.')
+    if not a.markdown:
+        for name in ('srbench', 'srbench_ifc', 'reference', 'net', 'bare'):
+            if times[name]:
+                print(f'  {name:<12s} runs: {", ".join(f"{t:.1f}" for t in times[name])} s; '
+                      f'peak RSS {", ".join(f"{r:.2f}" for r in rss[name])} GB')
+
+
+if __name__ == '__main__':
+    main()
