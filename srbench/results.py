@@ -18,6 +18,7 @@ A results file is one test run of one model (format ``srbench-results/1``)::
                     | absent},              # network forward time per image (optional, new in 0.1)
      "inference": {"tile", "tile_overlap", "self_ensemble"} | absent,   # how the network ran (optional)
      "complexity": {"params", "weights", "macs": {"2": n, ...}, "macs_for", "counter"} | absent,
+     "training": {"data", "iters", "max_iters"} | absent,      # what the weights were trained on (optional)
      "skipped": ["BSD100 x2", ...],            # test sets that were missing (skip_missing)
      "config": {...}}                          # the full config as run
 
@@ -268,6 +269,7 @@ class Results(_Record):
     skipped: list = _field(_list_of(_str), factory=list)
     inference: dict | None = _field(_opt(_dict), omit_none=True)
     complexity: dict | None = _field(_opt(_dict), omit_none=True)
+    training: dict | None = _field(_opt(_dict), omit_none=True)
     config: dict | None = _field(_opt(_dict))
     extra: dict = field(default_factory=dict)
 

@@ -79,6 +79,35 @@ class _TestRecorder(Hook):
                      'excluded), median over the test set')
 
 
+def training_info(cfg, ckpt=None) -> dict | None:
+    """What the weights were trained on, for the tables: the training data set(s) of the config (their
+    ``name``, or the name of their folder / file), the iterations the checkpoint says it reached
+    (``meta.iter`` of MMEngine checkpoints) and the config's ``max_iters``; None without a training config."""
+    from ..models.sr_model import iter_dataset_cfgs
+    dl = cfg.get('train_dataloader')
+    if not isinstance(dl, dict):
+        return None
+    names = []
+    for ds in iter_dataset_cfgs(dl.get('dataset')):
+        n = ds.get('name')
+        if n is None:
+            for k in ('hr_dir', 'h5_path', 'lmdb_path', 'hr_lmdb', 'data_root'):
+                if isinstance(ds.get(k), str) and ds[k]:
+                    p = Path(ds[k])
+                    n = p.parent.name if p.name.upper() in ('HR', 'GT') else p.stem
+                    break
+        if n and n not in names:
+            names.append(str(n))
+    iters = None
+    if ckpt is not None:
+        from ..engine import load_checkpoint_file
+        obj = load_checkpoint_file(ckpt)
+        meta = obj.get('meta') if isinstance(obj, dict) else None
+        iters = meta.get('iter') if isinstance(meta, dict) else None
+    max_iters = (cfg.get('train_cfg') or {}).get('max_iters')
+    return dict(data='+'.join(names) or None, iters=iters, max_iters=max_iters)
+
+
 def model_complexity(model, scales, hr_hw=MACS_FOR) -> dict:
     """Parameters and, per scale, the MACs of one forward for an HR output of ``hr_hw`` (counted on the meta
     device: nothing is computed; None where the network cannot run there, e.g. numpy inside)."""
@@ -163,6 +192,7 @@ def test(config, ckpt=None, out=None, work_dir=None, cfg_options=None, launcher=
 
     from ..engine import load_weights, sha256_file
     from .train import build_runner
+    training = training_info(load_config(config, cfg_options), ckpt)
     cfg = prepare_test_cfg(config, ckpt, work_dir, cfg_options, launcher)
     gname, info, plugin = model_info_of(cfg)
     runner = build_runner(cfg)
@@ -195,6 +225,7 @@ def test(config, ckpt=None, out=None, work_dir=None, cfg_options=None, launcher=
         skipped=list(loop.skipped),
         inference=model.test_cfg.as_dict(),
         complexity=model_complexity(model, sorted({r.scale for r in loop.results})),
+        training=training if info.trainable else None,
         config=cfg.to_dict(),
     )
     res = results.to_dict()
