@@ -192,8 +192,9 @@ def test(config, ckpt=None, out=None, work_dir=None, cfg_options=None, launcher=
 
     from ..engine import load_weights, sha256_file
     from .train import build_runner
-    training = training_info(load_config(config, cfg_options), ckpt)
-    cfg = prepare_test_cfg(config, ckpt, work_dir, cfg_options, launcher)
+    raw = load_config(config, cfg_options)
+    cfg = prepare_test_cfg(config, ckpt, work_dir, cfg_options, launcher)     # checks first: one clear error
+    training = training_info(raw, ckpt)
     gname, info, plugin = model_info_of(cfg)
     runner = build_runner(cfg)
     model = runner.model.module if hasattr(runner.model, 'module') else runner.model
