@@ -1,6 +1,5 @@
 """Cross-model summary tables (golden md / csv / json from fixed results in tests/data/summary/), filters,
 the update mode, and the figures (trade-off plot, comparison crops)."""
-import json
 import os
 from pathlib import Path
 
