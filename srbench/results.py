@@ -13,7 +13,12 @@ A results file is one test run of one model (format ``srbench-results/1``)::
          "metrics": {"PSNR": 33.64, "SSIM": 0.9292, ...},       # data-set means (+ "<m>_num_inf")
          "protocol": {"metrics": {"PSNR": {"name", "channel", "crop_border", ...}, ...},
                       "data": {"lr_protocol", "lr", "hr", "channels", "input"}},
-         "per_image": [{"name": "baby", "PSNR": 37.03, ...}, ...]}],
+         "per_image": [{"name": "baby", "PSNR": 37.03, ...}, ...],
+         "runtime": {"seconds_per_image", "mean", "per_image": [...], "device", "images", "measures"}
+                    | absent},              # network forward time per image (optional, new in 0.1)
+     "inference": {"tile", "tile_overlap", "self_ensemble"} | absent,   # how the network ran (optional)
+     "complexity": {"params", "weights", "macs": {"2": n, ...}, "macs_for", "counter"} | absent,
+     "training": {"data", "iters", "max_iters"} | absent,      # what the weights were trained on (optional)
      "skipped": ["BSD100 x2", ...],            # test sets that were missing (skip_missing)
      "config": {...}}                          # the full config as run
 
@@ -142,11 +147,12 @@ def _record(cls) -> Callable:
     return lambda v, where: cls.from_dict(v, where)
 
 
-def _field(check: Callable, default=None, factory=None, required: str = '') -> Any:
+def _field(check: Callable, default=None, factory=None, required: str = '', omit_none: bool = False) -> Any:
     """A dataclass field of a record: ``check`` normalises/validates the JSON value; ``required`` says
     what is expected when the key is missing (such a field has no default unless ``factory`` gives one;
-    an optional field takes its default)."""
-    meta = dict(check=check, required=required)
+    an optional field takes its default). ``omit_none``: not written while None (fields added later: a file
+    without them is written back as it was read)."""
+    meta = dict(check=check, required=required, omit_none=omit_none)
     if factory is not None:
         return field(default_factory=factory, metadata=meta)
     if required:
@@ -172,7 +178,8 @@ class _Record:
 
     def to_dict(self) -> dict:
         """The JSON object (known fields in schema order, then the unknown ones as read)."""
-        out = {f.name: _plain(getattr(self, f.name)) for f in fields(self) if f.name != 'extra'}
+        out = {f.name: _plain(getattr(self, f.name)) for f in fields(self) if f.name != 'extra'
+               and not (f.metadata.get('omit_none') and getattr(self, f.name) is None)}
         out.update({k: v for k, v in self.extra.items() if k not in out})
         return out
 
@@ -235,6 +242,7 @@ class SetResult(_Record):
     metrics: dict = _field(_dict_of(_metric_value), factory=dict, required='the metrics (an object)')
     protocol: Protocol = _field(_record(Protocol), factory=Protocol)
     per_image: list = _field(_list_of(_dict), factory=list)
+    runtime: dict | None = _field(_opt(_dict), omit_none=True)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -259,6 +267,9 @@ class Results(_Record):
     results: list = _field(_list_of(_record(SetResult)), factory=list,
                            required='the list of (data set, scale) results')
     skipped: list = _field(_list_of(_str), factory=list)
+    inference: dict | None = _field(_opt(_dict), omit_none=True)
+    complexity: dict | None = _field(_opt(_dict), omit_none=True)
+    training: dict | None = _field(_opt(_dict), omit_none=True)
     config: dict | None = _field(_opt(_dict))
     extra: dict = field(default_factory=dict)
 

@@ -46,6 +46,9 @@ INPUT_KINDS = ('lr', 'bicubic')
 """What a network takes: the LR image, or the LR image bicubic-upsampled to the HR size."""
 CHANNELS = ('y', 'rgb')
 """What a network works on: the luminance of YCbCr, or RGB."""
+GLOBAL = 'global'
+"""A receptive field that is the whole image (global pooling, e.g. RCAN's channel attention, or a fully
+connected layer): tiled inference cannot equal untiled inference."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,11 @@ class ModelInfo:
         trainable: False for models without weights (Bicubic): no checkpoint needed to test.
         size: the input sizes the network accepts (:class:`SizeRequirements`, or a dict of its fields);
             default: any size.
+        receptive_field: how far, in pixels of the network's input, an output pixel can see on each side
+            (the margin tiled inference needs around a tile for the tiled output to equal the untiled one);
+            :data:`GLOBAL` for the whole image; ``None``: not declared. A network whose receptive field
+            depends on its constructor arguments defines ``receptive_field(self)`` instead, which wins
+            (:func:`srbench.inference.receptive_field_of`).
     """
     input: str
     channels: str
@@ -144,7 +152,8 @@ class ModelInfo:
     multiscale: bool = False
     trainable: bool = True
     size: SizeRequirements = SizeRequirements()
-    # later: the receptive field (tiled inference) and released weights belong here too
+    receptive_field: int | str | None = None
+    # later: released weights belong here too
 
     def __post_init__(self):
         if self.input not in INPUT_KINDS:
@@ -158,10 +167,17 @@ class ModelInfo:
         if not isinstance(size, SizeRequirements):
             raise PluginError(f'ModelInfo.size must be a SizeRequirements, got {type(size).__name__}')
         object.__setattr__(self, 'size', size)
+        rf = self.receptive_field
+        if rf is not None and rf != GLOBAL and (isinstance(rf, bool) or not isinstance(rf, int) or rf < 0):
+            raise PluginError(f'ModelInfo.receptive_field must be a non-negative integer, {GLOBAL!r} or '
+                              f'None, got {rf!r}')
 
     def as_dict(self) -> dict:
-        return dict(input=self.input, channels=self.channels, scales=list(self.scales),
-                    multiscale=self.multiscale, trainable=self.trainable, size=self.size.as_dict())
+        d = dict(input=self.input, channels=self.channels, scales=list(self.scales),
+                 multiscale=self.multiscale, trainable=self.trainable, size=self.size.as_dict())
+        if self.receptive_field is not None:
+            d['receptive_field'] = self.receptive_field
+        return d
 
 
 @dataclass

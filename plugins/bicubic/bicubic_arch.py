@@ -43,6 +43,11 @@ class Bicubic(nn.Module):
         u = im2uint8(x.to(torch.float64))
         return imresize_torch(u, float(scale)).to(x.dtype) / 255.0
 
+    def receptive_field(self) -> int:
+        """2 LR pixels on each side: the reach of the cubic kernel (width 4) when upscaling by an integer
+        factor (measured by gradients at x2, x3, x4); what tiled inference needs as overlap."""
+        return 2
+
 
 @MODELS.register_module()
 class BicubicY(Bicubic):

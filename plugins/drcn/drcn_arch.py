@@ -78,3 +78,9 @@ class DRCN(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.recursive_outputs(x)[0]
+
+    def receptive_field(self) -> int:
+        """How far an output pixel sees, in input pixels on each side (2 embedding + D recursions + 2
+        reconstruction 3x3 layers: 4 + D); what tiled inference needs as overlap
+        (:mod:`srbench.inference.tile`; checked by tiling in tests/test_inference.py)."""
+        return 4 + self.num_recursions

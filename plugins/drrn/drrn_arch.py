@@ -75,3 +75,9 @@ class DRRN(nn.Module):
 
     def forward(self, x):
         return x + self.end(self.end_act(self.blocks(x)))
+
+    def receptive_field(self) -> int:
+        """How far an output pixel sees, in input pixels on each side (per block 1 entry + 2 per unit 3x3
+        convolutions, plus the last: B (1 + 2U) + 1); what tiled inference needs as overlap
+        (:mod:`srbench.inference.tile`; checked by tiling in tests/test_inference.py)."""
+        return sum(1 + 2 * len(b.acts_a) for b in self.blocks) + 1

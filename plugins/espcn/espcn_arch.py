@@ -52,3 +52,9 @@ class ESPCN(nn.Module):
         x = self.act(self.conv1(x))
         x = self.act(self.conv2(x))
         return self.shuffle(self.conv3(x))
+
+    def receptive_field(self) -> int:
+        """How far an output pixel sees, in input pixels on each side (LR pixels: the three kernels' half
+        sizes); what tiled inference needs as overlap (:mod:`srbench.inference.tile`; checked by tiling in
+        tests/test_inference.py)."""
+        return sum(c.kernel_size[0] // 2 for c in (self.conv1, self.conv2, self.conv3))

@@ -18,6 +18,8 @@ the deconvolution with N(0, 0.001²), biases 0; PReLU slopes start at 0.25.
 """
 from __future__ import annotations
 
+import math
+
 from torch import nn
 
 from srbench.errors import ConfigError
@@ -60,3 +62,11 @@ class FSRCNN(nn.Module):
 
     def forward(self, x):
         return self.deconv(self.body(x))
+
+    def receptive_field(self) -> int:
+        """How far an output pixel sees, in input pixels on each side (LR pixels: the 3x3 and 5x5
+        convolutions' half sizes, plus the HR deconvolution's half kernel in LR pixels, rounded up; measured
+        by gradients: 8 (x2), 7 (x3, x4), this gives 9, 8, 8); what tiled inference needs as overlap
+        (:mod:`srbench.inference.tile`; checked by tiling in tests/test_inference.py)."""
+        body = sum(m.kernel_size[0] // 2 for m in self.body if isinstance(m, nn.Conv2d))
+        return body + math.ceil(self.deconv.kernel_size[0] / (2 * self.scale))

@@ -30,6 +30,7 @@ from torch import nn
 
 from srbench.errors import ConfigError
 from srbench.registry import MODELS
+from srbench.spec import GLOBAL
 
 DIV2K_RGB_MEAN = (0.4488, 0.4371, 0.4040)
 
@@ -195,6 +196,12 @@ class RCAN(nn.Module):
         x = self.head(self.sub_mean(x * self.rgb_range))
         x = self.body_conv(self.groups(x)) + x
         return self.add_mean(self.conv_last(self.upsampler(x))) / self.rgb_range
+
+    def receptive_field(self) -> str:
+        """The whole image (:data:`srbench.spec.GLOBAL`): channel attention pools each feature map globally,
+        so every output pixel depends on every input pixel and a tiled output only approximates the untiled
+        one (tiling RCAN needs an explicit overlap: :mod:`srbench.inference.tile`)."""
+        return GLOBAL
 
     def adapt_state_dict(self, sd: dict) -> dict:
         """srbench's checkpoint hook (:func:`srbench.engine.load_weights`): the authors' names -> ours."""

@@ -135,6 +135,14 @@ class RDN(nn.Module):
         up.append(nn.Conv2d(g, out_channels, 3, padding=1))
         self.upnet = nn.Sequential(*up)
 
+    def receptive_field(self) -> int:
+        """How far an output pixel sees, in input pixels on each side (LR pixels: 2 shallow + D x C dense + 1
+        fusion 3x3 layers, then the upsampler (one 3x3 per stage, the last 3x3 at HR), counted as one LR pixel
+        each); what tiled inference needs as overlap (:mod:`srbench.inference.tile`; checked by tiling in
+        tests/test_inference.py)."""
+        dense = sum(len(b.convs) for b in self.rdbs)
+        return 3 + dense + sum(1 for m in self.upnet if isinstance(m, nn.Conv2d))
+
     def forward(self, x):
         f_1 = self.sfe1(x * self.rgb_range)
         f = self.sfe2(f_1)

@@ -74,6 +74,12 @@ class SRCNN(nn.Module):
         """Pixels lost on each side in valid mode."""
         return sum(c.kernel_size[0] // 2 for c in (self.conv1, self.conv2, self.conv3))
 
+    def receptive_field(self) -> int:
+        """How far an output pixel sees, in input pixels on each side (f1 // 2 + f2 // 2 + f3 // 2 = the valid
+        border); what tiled inference needs as overlap (:mod:`srbench.inference.tile`; checked by tiling in
+        tests/test_inference.py)."""
+        return self.border
+
     def size_requirements(self) -> SizeRequirements | None:
         """The input size this instance needs in its current mode (the protocol of
         :class:`srbench.spec.SizeRequirements`): valid convolutions lose ``border`` pixels on each side, so

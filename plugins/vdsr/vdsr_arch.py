@@ -44,3 +44,9 @@ class VDSR(nn.Module):
     def forward(self, x):
         y = self.body(x)
         return x + y if self.residual else y
+
+    def receptive_field(self) -> int:
+        """How far an output pixel sees, in input pixels on each side (one per 3x3 layer: num_layers); what
+        tiled inference needs as overlap (:mod:`srbench.inference.tile`; checked by tiling in
+        tests/test_inference.py)."""
+        return sum(1 for m in self.body if isinstance(m, nn.Conv2d))

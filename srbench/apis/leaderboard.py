@@ -323,3 +323,239 @@ def leaderboard(results, out=None, **kwargs) -> str:
     if out:
         write_text_atomic(md, out)
     return md
+
+
+# -- summary tables: one per (data set, scale, protocol), one row per model ---------------------------------
+SUMMARY_BEGIN = '<!-- srbench:leaderboard:begin -->'
+SUMMARY_END = '<!-- srbench:leaderboard:end -->'
+HIGHER_IS_BETTER = ('PSNR', 'SSIM', 'IFC', 'MS-SSIM', 'VIF', 'FSIM')
+FORMATS = ('md', 'csv', 'json')
+
+
+@dataclass
+class SummaryRow:
+    """One model on one (data set, scale) under one protocol, with its cost and how it was trained."""
+    model: str
+    plugin: str | None
+    metrics: dict
+    params: int | None = None
+    macs: int | None = None            # per 720p output (complexity.macs_for), this scale
+    runtime: float | None = None       # seconds per image (median)
+    device: str | None = None
+    train_data: str | None = None
+    iters: int | None = None
+    source: str = ''
+
+
+@dataclass
+class SummaryTable:
+    """The models on one data set at one scale under one protocol (numbers of different protocols never
+    share a table: two protocols give two tables)."""
+    dataset: str
+    scale: int
+    protocol: str
+    metrics: list
+    rows: list
+    decimals: dict
+    macs_for: list | None = None
+
+    def best(self, metric: str):
+        """The best value of a metric column (max for the metrics in :data:`HIGHER_IS_BETTER`, else min);
+        None when no row has a number."""
+        vals = [r.metrics.get(metric) for r in self.rows]
+        vals = [v for v in vals if isinstance(v, float) and v == v]
+        if not vals:
+            return None
+        return max(vals) if str(metric).split('/')[-1] in HIGHER_IS_BETTER else min(vals)
+
+
+def _match(value, patterns) -> bool:
+    return any(fnmatch.fnmatchcase(str(value).lower(), str(p).lower()) for p in patterns)
+
+
+def _summary_extras(res) -> dict:
+    """params, MACs per scale, training data and iterations of a results file (None where absent)."""
+    cx = res.complexity or {}
+    tr = res.training or {}
+    return dict(params=cx.get('params', res.model.params), macs=cx.get('macs') or {},
+                macs_for=cx.get('macs_for'), train_data=tr.get('data'), iters=tr.get('iters'))
+
+
+def build_summary(results, datasets=None, scales=None, models=None, metrics=None) -> list[SummaryTable]:
+    """Summary tables of one or more results (as :func:`build_board` takes them): one per (data set, scale,
+    protocol), one row per model (the newest result when several files have it). ``datasets``, ``models``:
+    names or glob patterns (case-insensitive); ``scales``: integers; ``metrics``: the metric columns."""
+    loaded = []
+    for i, r in enumerate(results if isinstance(results, (list, tuple)) else [results]):
+        if isinstance(r, (dict, Results)):
+            out = r.get('out') if isinstance(r, dict) else r.extra.get('out')
+            source = str(out or f'results[{i}]')
+            loaded.append((as_results(r, source=f'results {source}'), source))
+        else:
+            loaded.append((load_results(r), str(r)))
+    groups: dict = {}
+    for res, source in loaded:
+        extras = _summary_extras(res)
+        by_key = {(row.dataset, row.scale): row for row in res.results}
+        for e in entries_of(res, source=source):
+            if datasets and not (_match(e.dataset, datasets)
+                                 or _norm_dataset(e.dataset) in {_norm_dataset(d) for d in datasets}):
+                continue
+            if scales and e.scale not in {int(s) for s in scales}:
+                continue
+            if models and not _match(e.model, models):
+                continue
+            rt = by_key[(e.dataset, e.scale)].runtime or {}
+            row = SummaryRow(model=e.model, plugin=e.plugin, metrics=e.metrics, params=extras['params'],
+                             macs=extras['macs'].get(str(e.scale)), runtime=rt.get('seconds_per_image'),
+                             device=rt.get('device'), train_data=extras['train_data'], iters=extras['iters'],
+                             source=source)
+            key = (_norm_dataset(e.dataset), e.scale, protocol_signature(e))
+            g = groups.setdefault(key, dict(entry=e, rows={}, macs_for=extras['macs_for']))
+            old = g['rows'].get(e.model)
+            if old is None or e.date >= old[0]:
+                g['rows'][e.model] = (e.date, row)
+    if not groups:
+        raise DataError('no result matches the filters' if (datasets or scales or models)
+                        else 'the results hold no (data set, scale) result to tabulate')
+    tables = []
+    for key in sorted(groups, key=lambda k: (_dataset_rank(groups[k]['entry'].dataset), k[1])):
+        g = groups[key]
+        rows = [r for _, r in g['rows'].values()]
+        have = {m for r in rows for m in r.metrics}
+        cols = list(metrics) if metrics else \
+            [m for m in METRIC_ORDER if m in have] + sorted(have - set(METRIC_ORDER))
+
+        def first(r):
+            v = r.metrics.get(cols[0]) if cols else None
+            return v if isinstance(v, float) and v == v else float('-inf')
+        rows.sort(key=lambda r: (-first(r), r.model))
+        e = g['entry']
+        tables.append(SummaryTable(dataset=e.dataset, scale=e.scale, protocol=describe_protocol(e),
+                                   metrics=cols, rows=rows, decimals=decimals_of(cols),
+                                   macs_for=g['macs_for']))
+    return tables
+
+
+def _fmt_count(n, unit: str) -> str:
+    """12464 -> '12.5K', 526385152 -> '0.53G' style (K for parameters, G for MACs)."""
+    if n is None:
+        return '-'
+    if unit == 'G':
+        return f'{n / 1e9:.2f}G'
+    return f'{n / 1e6:.2f}M' if n >= 1e6 else (f'{n / 1e3:.1f}K' if n >= 1e3 else str(n))
+
+
+def summary_header(t: SummaryTable) -> list[str]:
+    macs = 'MACs' + (f' ({t.macs_for[1]}x{t.macs_for[0]} out)' if t.macs_for else '')
+    return ['Model'] + list(t.metrics) + ['Params', macs, 'Runtime (s/img)', 'Training data', 'Iterations']
+
+
+def summary_cells(t: SummaryTable, row: SummaryRow, bold: bool) -> list[str]:
+    cells = [row.model]
+    for m in t.metrics:
+        v = row.metrics.get(m)
+        s = fmt_value(m, v, t.decimals[m])
+        cells.append(f'**{s}**' if bold and v is not None and v == t.best(m) and len(t.rows) > 1 else s)
+    cells += [_fmt_count(row.params, 'K'), _fmt_count(row.macs, 'G'),
+              '-' if row.runtime is None else f'{row.runtime:.3g}', row.train_data or '-',
+              '-' if row.iters is None else str(row.iters)]
+    return cells
+
+
+def summary_notes(t: SummaryTable) -> list[str]:
+    """The lines under a summary table: its protocol, and the devices the runtimes were measured on."""
+    out = [f'Protocol: {t.protocol}.']
+    devices = sorted({r.device for r in t.rows if r.device})
+    if devices:
+        out.append('Runtime: network forward per image, median, on ' + '; '.join(devices)
+                   + (' (different devices: not comparable)' if len(devices) > 1 else '') + '.')
+    return out
+
+
+def render_summary(tables: list[SummaryTable], fmt: str = 'md', title: str | None = 'Summary') -> str:
+    """The summary tables as markdown (best values in bold, the protocol under every table), CSV (one header,
+    a row per model, data set, scale; the protocol in a column) or JSON."""
+    if fmt not in FORMATS:
+        raise ConfigError(f'--format must be one of {", ".join(FORMATS)}, got {fmt!r}')
+    if fmt == 'json':
+        import json
+        obj = [dict(dataset=t.dataset, scale=t.scale, protocol=t.protocol, metrics=t.metrics,
+                    macs_for=t.macs_for, best={m: t.best(m) for m in t.metrics},
+                    rows=[dict(model=r.model, plugin=r.plugin,
+                               metrics={m: r.metrics.get(m) for m in t.metrics}, params=r.params,
+                               macs=r.macs, runtime=r.runtime, device=r.device,
+                               train_data=r.train_data, iters=r.iters, source=r.source) for r in t.rows])
+               for t in tables]
+        from ..results import json_safe
+        return json.dumps(json_safe(obj), indent=1) + '\n'
+    if fmt == 'csv':
+        import csv
+        import io
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator='\n')
+        metrics = list(dict.fromkeys(m for t in tables for m in t.metrics))
+        w.writerow(['dataset', 'scale', 'model'] + metrics + ['params', 'macs', 'macs_for', 'runtime_s',
+                                                              'device', 'train_data', 'iters', 'protocol'])
+        for t in tables:
+            for r in t.rows:
+                w.writerow([t.dataset, t.scale, r.model]
+                           + [fmt_value(m, r.metrics.get(m), t.decimals[m]) if m in t.metrics else ''
+                              for m in metrics]
+                           + ['' if r.params is None else r.params, '' if r.macs is None else r.macs,
+                              'x'.join(str(v) for v in reversed(t.macs_for)) if t.macs_for else '',
+                              '' if r.runtime is None else f'{r.runtime:.6g}', r.device or '',
+                              r.train_data or '', '' if r.iters is None else r.iters, t.protocol])
+        return buf.getvalue()
+    from tabulate import tabulate
+    out = [f'# {title}', ''] if title else []
+    counts: dict = {}
+    for t in tables:
+        counts[(t.dataset, t.scale)] = counts.get((t.dataset, t.scale), 0) + 1
+    seen: dict = {}
+    for t in tables:
+        n = seen[(t.dataset, t.scale)] = seen.get((t.dataset, t.scale), 0) + 1
+        head = f'## {t.dataset} x{t.scale}' + (f' (protocol {n} of {counts[(t.dataset, t.scale)]})'
+                                               if counts[(t.dataset, t.scale)] > 1 else '')
+        out += [head, '', tabulate([summary_cells(t, r, True) for r in t.rows], headers=summary_header(t),
+                                   tablefmt='github', disable_numparse=True), '']
+        out += summary_notes(t) + ['']
+    return '\n'.join(out).rstrip() + '\n'
+
+
+def replace_marked_section(text: str, section: str, begin: str = SUMMARY_BEGIN, end: str = SUMMARY_END,
+                           name: str = 'file') -> str:
+    """``text`` with what lies between the ``begin`` and ``end`` marker lines replaced by ``section`` (the
+    markers stay); a missing, repeated or misordered marker is a DataError naming ``name``."""
+    nb, ne = text.count(begin), text.count(end)
+    if nb != 1 or ne != 1:
+        raise DataError(f'{name}: expected one {begin} and one {end} line (the section to update), found '
+                        f'{nb} and {ne}')
+    i, j = text.index(begin), text.index(end)
+    if j < i:
+        raise DataError(f'{name}: {end} comes before {begin}')
+    return text[:i + len(begin)] + '\n' + section.rstrip('\n') + '\n' + text[j:]
+
+
+def update_markdown(path, section: str) -> None:
+    """Rewrite the marked section of a markdown file in place, atomically (:func:`replace_marked_section`)."""
+    from pathlib import Path
+    p = Path(path)
+    if not p.is_file():
+        raise DataError(f'--update: {p} does not exist')
+    write_text_atomic(replace_marked_section(p.read_text(encoding='utf-8'), section, name=str(p)), p)
+
+
+def summary(results, fmt: str = 'md', out=None, datasets=None, scales=None, models=None, metrics=None,
+            update=None, title: str | None = 'Summary') -> str:
+    """What ``tools/leaderboard.py --summary`` calls: the summary tables as ``fmt`` (md, csv, json), written
+    to ``out`` (atomically) or, with ``update``, into the marked section of that markdown file (md only)."""
+    text = render_summary(build_summary(results, datasets, scales, models, metrics), fmt,
+                          title=None if update else title)
+    if update:
+        if fmt != 'md':
+            raise ConfigError('--update rewrites a markdown section: use --format md')
+        update_markdown(update, text)
+    if out:
+        write_text_atomic(text, out)
+    return text

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import copy
 import inspect
+import time
 
 import torch
 from mmengine.model import BaseDataPreprocessor, BaseModel
 
 from ..errors import ConfigError, ModelInputError
+from ..inference.tile import TileSpec, receptive_field_of, run_network
 from ..lookup import check_registered, find_model
 from ..registry import DATASETS, MODELS
 from ..spec import ModelInfo, SizeRequirements
@@ -126,11 +128,16 @@ class SRModel(BaseModel):
             agree with the declaration otherwise.
         data_preprocessor: MMEngine data preprocessor (default: :class:`SRDataPreprocessor`, which moves the
             batch's tensors to the device).
+        test_cfg: how the network runs at test time (predict mode): ``dict(tile=None, tile_overlap=None,
+            self_ensemble=False)`` -- tiles of ``tile`` input pixels with ``tile_overlap`` pixels of context
+            (default: the network's receptive field), x8 self-ensemble (:mod:`srbench.inference`). Settable
+            later: ``model.test_cfg = dict(tile=256)``. Training never uses it.
     """
 
     def __init__(self, generator: dict, pixel_loss: dict | None = None, input_kind: str | None = None,
                  channels: str | None = None, scales=None, multiscale: bool | None = None,
-                 data_preprocessor: dict | None = None, init_cfg: dict | None = None):
+                 data_preprocessor: dict | None = None, init_cfg: dict | None = None,
+                 test_cfg: dict | None = None):
         super().__init__(data_preprocessor=data_preprocessor or SRDataPreprocessor(),
                          init_cfg=init_cfg)
         if not isinstance(generator, dict) or 'type' not in generator:
@@ -170,6 +177,18 @@ class SRModel(BaseModel):
         except (TypeError, ValueError):
             self._gen_takes_scale = False
         self.pixel_loss = MODELS.build(pixel_loss) if pixel_loss else None
+        self.test_cfg = test_cfg
+        self.last_forward_seconds: float | None = None   # the last test-time forward (tools/test.py)
+
+    # -- test-time settings ----------------------------------------------------------------
+    @property
+    def test_cfg(self) -> TileSpec:
+        """Tiling and self-ensemble at test time (:class:`srbench.inference.TileSpec`)."""
+        return self._test_spec
+
+    @test_cfg.setter
+    def test_cfg(self, cfg) -> None:
+        self._test_spec = TileSpec.from_cfg(cfg)
 
     # -- the declaration applied -----------------------------------------------------------
     def complete_dataloader_cfg(self, dataloader, where: str = 'dataloader'):
@@ -246,6 +265,31 @@ class SRModel(BaseModel):
     def run_generator(self, inputs: torch.Tensor, scale: int):
         return self.generator(inputs, scale=scale) if self._gen_takes_scale else self.generator(inputs)
 
+    def receptive_field(self):
+        """The network's receptive field (its ``receptive_field()``, else the declaration's)."""
+        return receptive_field_of(self.generator, self.info)
+
+    def test_forward(self, inputs: torch.Tensor, scale: int) -> torch.Tensor:
+        """The SR output of checked inputs at test time: the network, tiled and/or self-ensembled as
+        :attr:`test_cfg` says (:func:`srbench.inference.run_network`); its wall time (device synchronised) is
+        kept in ``last_forward_seconds``."""
+        spec = self.test_cfg
+        sync = inputs.device.type == 'cuda'
+        if sync:
+            torch.cuda.synchronize(inputs.device)
+        t = time.perf_counter()
+        if spec.tile is None and not spec.self_ensemble:
+            out = self.run_generator(inputs, scale)
+        else:
+            out = run_network(lambda x: self.run_generator(x, scale), inputs,
+                              out_scale=scale if self.info.input == 'lr' else 1, spec=spec,
+                              receptive_field=self.receptive_field(), req=self.size_requirements(),
+                              name=self.generator_name)
+        if sync:
+            torch.cuda.synchronize(inputs.device)
+        self.last_forward_seconds = time.perf_counter() - t
+        return out
+
     def compute_loss(self, outputs, gt: torch.Tensor, data_samples) -> dict:
         """Pixel loss; a generator output smaller than the HR (valid convolutions) is compared with
         the centre of the HR."""
@@ -267,10 +311,10 @@ class SRModel(BaseModel):
             if gt is None:
                 raise ModelInputError('training needs ground truth (data_samples["gt"])')
             return self.forward_train(inputs, gt, data_samples, s)
-        out = self.run_generator(inputs, s)
         if mode == 'tensor':
-            return out
+            return self.run_generator(inputs, s)
         if mode == 'predict':
+            out = self.test_forward(inputs, s)
             if gt is not None and out.shape[-2:] != gt.shape[-2:]:
                 raise ModelInputError(
                     f'{self.generator_name} produced {out.shape[-1]}x{out.shape[-2]} for a '
