@@ -29,7 +29,7 @@ import torch
 from mmengine.logging import HistoryBuffer
 from mmengine.runner import find_latest_checkpoint as _mm_find_latest_checkpoint
 
-from ..errors import CheckpointError
+from ..errors import CheckpointError, describe_exception
 from ..utils.atomic import atomic_open
 
 _TAG = '__srbench_enc__'
@@ -105,14 +105,14 @@ def load_checkpoint_file(filename, map_location='cpu'):
     except pickle.UnpicklingError as e:
         first = next((ln for ln in str(e).splitlines() if 'Unsupported global' in ln), None)
         if first is None:
-            raise CheckpointError(f'{p} is not a checkpoint (torch.load failed: {str(e).splitlines()[0]})') \
+            raise CheckpointError(f'{p} is not a checkpoint (torch.load failed: {describe_exception(e)})') \
                 from None
         raise CheckpointError(
             f'{p} pickles Python objects that srbench will not unpickle ({first.strip()}); srbench loads '
             'every checkpoint with weights_only=True. If you trust the file, re-save only its weights: '
             "torch.save(torch.load(f, weights_only=False)['state_dict'], 'weights.pth')") from None
     except Exception as e:  # noqa: BLE001 -- truncated zip, legacy pickle garbage, text files...
-        raise CheckpointError(f'{p} is not a checkpoint (torch.load failed: {str(e).splitlines()[0]})') \
+        raise CheckpointError(f'{p} is not a checkpoint (torch.load failed: {describe_exception(e)})') \
             from None
     return _decode(obj)
 
