@@ -20,6 +20,17 @@ def resolve_config_path(config) -> Path:
     return _resolve(config)
 
 
+def _lazy_hint(path) -> str:
+    """Why MMEngine failed on a config that imports before any ``_base_`` (it reads it as a "lazy import"
+    config, and its errors there often have no message)."""
+    try:
+        lazy = Config._is_lazy_import(str(path))
+    except Exception:  # noqa: BLE001 -- a syntax error: MMEngine's message says it
+        return ''
+    return ('; MMEngine reads a config that imports before any _base_ as a "lazy import" config: start it '
+            "with _base_ = ['srbench::_base_/default_runtime.py']") if lazy else ''
+
+
 def load_config(config, cfg_options: dict | None = None) -> Config:
     """A config file (or plugin config name, or a Config object, copied) with ``cfg_options`` merged."""
     if isinstance(config, Config):
@@ -34,7 +45,8 @@ def load_config(config, cfg_options: dict | None = None) -> Config:
         except SRBenchError:
             raise
         except Exception as e:  # noqa: BLE001 -- syntax errors, missing _base_ files...
-            raise ConfigError(f'cannot read config {path}: {describe_exception(e)}') from None
+            raise ConfigError(f'cannot read config {path}: {describe_exception(e)}'
+                              f'{_lazy_hint(path)}') from None
     if cfg_options:
         try:
             cfg.merge_from_dict(cfg_options)
