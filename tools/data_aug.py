@@ -3,9 +3,13 @@
 --input DIR --output PATH [options]; the options of `srbench data-aug --help`.
 
 A thin wrapper: the same options and code as ``srbench data-aug`` (srbench/cli/data_aug.py)."""
-import sys
+from srbench.cli import run_command
 
-from srbench.cli import tool_main
+
+def main(argv=None):
+    """``srbench data-aug`` with ``argv`` (default: the command line); returns what it returns."""
+    return run_command('data-aug', argv, prog='tools/data_aug.py')
+
 
 if __name__ == '__main__':
-    sys.exit(tool_main('data-aug'))
+    main()

@@ -4,9 +4,13 @@ tools/leaderboard.py RESULTS.json [RESULTS.json ...] [--out FILE.md] [--metrics 
 [--refs LABEL ...] [--per-scale-rows].
 
 A thin wrapper: the same options and code as ``srbench leaderboard`` (srbench/cli/leaderboard.py)."""
-import sys
+from srbench.cli import run_command
 
-from srbench.cli import tool_main
+
+def main(argv=None):
+    """``srbench leaderboard`` with ``argv`` (default: the command line); returns what it returns."""
+    return run_command('leaderboard', argv, prog='tools/leaderboard.py')
+
 
 if __name__ == '__main__':
-    sys.exit(tool_main('leaderboard'))
+    main()

@@ -4,9 +4,13 @@ tools/test.py CONFIG --ckpt CKPT [--out results.json] [--work-dir DIR] [--cfg-op
 (--ckpt may be left out for weight-free models such as Bicubic).
 
 A thin wrapper: the same options and code as ``srbench test`` (srbench/cli/test.py)."""
-import sys
+from srbench.cli import run_command
 
-from srbench.cli import tool_main
+
+def main(argv=None):
+    """``srbench test`` with ``argv`` (default: the command line); returns what it returns."""
+    return run_command('test', argv, prog='tools/test.py')
+
 
 if __name__ == '__main__':
-    sys.exit(tool_main('test'))
+    main()

@@ -3,9 +3,13 @@
 [--launcher none|pytorch|slurm]. CONFIG is a file or the name of a config a plugin ships.
 
 A thin wrapper: the same options and code as ``srbench train`` (srbench/cli/train.py)."""
-import sys
+from srbench.cli import run_command
 
-from srbench.cli import tool_main
+
+def main(argv=None):
+    """``srbench train`` with ``argv`` (default: the command line); returns what it returns."""
+    return run_command('train', argv, prog='tools/train.py')
+
 
 if __name__ == '__main__':
-    sys.exit(tool_main('train'))
+    main()

@@ -21,7 +21,7 @@ and ``run(args) -> int | None``, and one line in :data:`COMMANDS`. Modules impor
 at the top (``srbench --help`` stays fast); the work is imported inside ``run``. Every error goes through
 one handler (:func:`srbench.apis.cli.run_cli`): an :class:`~srbench.errors.SRBenchError` is printed as one
 ``srbench: error: <message>`` line with exit status 2, Ctrl-C exits with 130. ``tools/*.py`` are thin
-wrappers: :func:`tool_main` gives them the same parser and handler.
+wrappers: :func:`run_command` gives them the same parser and handler.
 """
 from __future__ import annotations
 
@@ -100,15 +100,20 @@ def _unknown_command(argv: list[str]) -> str | None:
     return f'unknown command {first!r}{hint} (commands: {", ".join(names)})'
 
 
-def _dispatch(args) -> int:
+def _dispatch(args):
+    """Run a parsed command through the one error handler; its return value (an exit status, or a result
+    such as data-aug's summary)."""
     from ..apis.cli import run_cli
     try:
-        rc = run_cli(args._run, args)
+        return run_cli(args._run, args)
     except BrokenPipeError:             # `srbench plugins | head`: the reader left; not an error
         import os
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    return int(rc) if isinstance(rc, int) else 0
+
+
+def _status(result) -> int:
+    return result if isinstance(result, int) and not isinstance(result, bool) else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,15 +124,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f'usage: srbench [-h] [--version] COMMAND ...\nsrbench: error: {bad}', file=sys.stderr)
         return 2
     args = build_parser().parse_args(argv)
-    return _dispatch(args)
+    return _status(_dispatch(args))
 
 
-def tool_main(name: str, argv: list[str] | None = None) -> int:
-    """``tools/<name>.py``: the options of ``srbench <name>``, under the tool's own program name."""
+def run_command(name: str, argv: list[str] | None = None, prog: str | None = None):
+    """``srbench <name> argv...`` under another program name (``tools/<name>.py``): the same options and
+    error handling; returns what the command's ``run`` returns (data-aug and create-lmdb: their summary)."""
     mod = command_module(name)
-    p = argparse.ArgumentParser(prog=f'tools/{dict(COMMANDS)[name]}.py', description=mod.__doc__,
+    p = argparse.ArgumentParser(prog=prog or f'tools/{dict(COMMANDS)[name]}.py', description=mod.__doc__,
                                 formatter_class=_formatter)
     mod.add_arguments(p)
     p.set_defaults(_run=mod.run)
-    args = p.parse_args(sys.argv[1:] if argv is None else argv)
-    return _dispatch(args)
+    return _dispatch(p.parse_args(sys.argv[1:] if argv is None else argv))
+

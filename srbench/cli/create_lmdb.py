@@ -25,4 +25,4 @@ def run(a) -> int:
     t0 = time.time()
     s = make_lmdb_from_folder(a.folder, a.output, overwrite=a.overwrite, progress=progress)
     print(f'{s["images"]} images, {s["bytes"] / 1e6:.1f} MB, {time.time() - t0:.1f} s -> {s["path"]}')
-    return 0
+    return s

@@ -64,4 +64,4 @@ def run(a) -> int:
     if a.summary_json:
         from ..utils.atomic import write_json_atomic
         write_json_atomic(s, a.summary_json)
-    return 0
+    return s
