@@ -227,6 +227,43 @@ def _import_plugin(r: PluginRecord, records: list[PluginRecord]) -> None:
         r.status = 'ok'
 
 
+def _declare(ep, disabled: set[str]) -> PluginRecord:
+    """The record of one entry point with its declaration loaded (status pending, disabled or failed); none
+    of the plugin's modules imported."""
+    dist, version = _dist_of(ep)
+    r = PluginRecord(entry_point=f'{ep.name} = {ep.value}', distribution=dist, version=version, name=ep.name)
+    if {ep.name, dist} & disabled:
+        r.status = 'disabled'
+        return r
+    try:
+        r.plugin = _as_plugin(ep.load(), ep.name)
+    except Exception as e:  # noqa: BLE001
+        r.status, r.error = 'failed', f'{type(e).__name__}: {e}'.splitlines()[0]
+        logger.warning('srbench: plugin entry point %r (distribution %s %s) failed to load and is '
+                       'skipped: %s', ep.name, dist, version, r.error)
+        return r
+    r.name = r.plugin.name
+    r.plugin.package_dir = package_dir(ep.module)
+    if r.name in disabled:
+        r.status = 'disabled'
+    return r
+
+
+def declared_plugins() -> list[PluginRecord]:
+    """The plugins' declarations only -- no module of theirs imported, no torch, no discovery run: what
+    listing and resolving config files needs (:mod:`srbench.config_files`). Records with status ``pending``
+    (declared, not imported) or, once discovery has run, discovery's own records."""
+    with _lock:
+        if _records is not None:
+            return _records
+        if _running is not None:
+            return list(_running)
+    if not autoload_enabled():
+        return []
+    disabled = _disabled_names()
+    return [_declare(ep, disabled) for ep in sorted(ilm.entry_points(group=GROUP), key=lambda e: e.name)]
+
+
 def discover(records: list[PluginRecord] | None = None) -> list[PluginRecord]:
     """Find, check and import every plugin, appending their records to ``records`` as it goes (ignores the
     autoload switch; see :func:`run_discovery`). srbench's core must be registered first
@@ -234,24 +271,7 @@ def discover(records: list[PluginRecord] | None = None) -> list[PluginRecord]:
     disabled = _disabled_names()
     records = [] if records is None else records
     for ep in sorted(ilm.entry_points(group=GROUP), key=lambda e: e.name):
-        dist, version = _dist_of(ep)
-        r = PluginRecord(entry_point=f'{ep.name} = {ep.value}', distribution=dist, version=version,
-                         name=ep.name)
-        records.append(r)
-        if {ep.name, dist} & disabled:
-            r.status = 'disabled'
-            continue
-        try:
-            r.plugin = _as_plugin(ep.load(), ep.name)
-        except Exception as e:  # noqa: BLE001
-            r.status, r.error = 'failed', f'{type(e).__name__}: {e}'.splitlines()[0]
-            logger.warning('srbench: plugin entry point %r (distribution %s %s) failed to load and is '
-                           'skipped: %s', ep.name, dist, version, r.error)
-            continue
-        r.name = r.plugin.name
-        r.plugin.package_dir = package_dir(ep.module)
-        if r.name in disabled:
-            r.status = 'disabled'
+        records.append(_declare(ep, disabled))
     _warn_unknown_disabled(disabled, records)
     names: dict[str, PluginRecord] = {}
     for r in records:

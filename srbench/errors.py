@@ -40,3 +40,10 @@ def one_line(exc: BaseException) -> str:
         last = [ln for ln in msg.splitlines() if ln.strip()][-1]
         msg = last.split(': ', 1)[1] if last.split(': ', 1)[0].endswith(('Error', 'Exception')) else last
     return ' '.join(msg.split())
+
+
+def describe_exception(exc: BaseException) -> str:
+    """``'TypeError: <first line of the message>'``, or only the type's name when the message is empty
+    (``raise IndexError()``): an error message about an error that cannot itself fail."""
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+    return f'{type(exc).__name__}: {lines[0]}' if lines else type(exc).__name__

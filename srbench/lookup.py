@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import sys
+from pathlib import Path
 from typing import Iterable
 
 from .discovery import PluginRecord, autoload_enabled, ensure_plugins_loaded, package_dir, records
@@ -90,6 +91,30 @@ def check_registered(kind: str, registry, name: str) -> None:
     raise ConfigError(unknown_name_message(kind, name, known))
 
 
+def plugin_warnings(rec: PluginRecord) -> list[str]:
+    """What is wrong with a loaded plugin's files, though it works: a declared reference file or configs
+    folder that does not exist (a distribution built without its package data, a typo in the declaration).
+    ``srbench plugins`` shows the plugin as ``ok, with warnings`` and prints one line per warning."""
+    p = rec.plugin
+    if not rec.ok or p is None:
+        return []
+    out = []
+    if isinstance(p.reference, (str, Path)):
+        ref = Path(p.reference)
+        if not ref.is_absolute() and p.package_dir is not None:
+            ref = p.package_dir / ref
+        if not ref.is_file():
+            out.append(f'reference file {ref} does not exist (is it in the package data?): the leaderboard '
+                       'has no paper column for it')
+    if p.configs is not None and p.configs_dir() is None:
+        cd = Path(p.configs)
+        if not cd.is_absolute() and p.package_dir is not None:
+            cd = p.package_dir / cd
+        out.append(f'configs folder {cd} does not exist (is it in the package data?): its configs cannot be '
+                   'found by name')
+    return out
+
+
 def format_table(recs: list[PluginRecord]) -> str:
     """The ``python -m srbench plugins`` table: one row per plugin, with what it registered and the
     metadata of its networks."""
@@ -103,6 +128,7 @@ def format_table(recs: list[PluginRecord]) -> str:
             + (' multiscale' if m.multiscale else '') + ('' if m.trainable else ' no-weights')
             + ('' if m.size.none else f' size: {m.size.describe()}')
             for n, m in p.models.items()) if p else ''
-        rows.append([r.name, r.distribution, r.version, r.status_text(), comps, meta])
+        status = 'ok, with warnings' if plugin_warnings(r) else r.status_text()
+        rows.append([r.name, r.distribution, r.version, status, comps, meta])
     return tabulate(rows, headers=['name', 'distribution', 'version', 'status', 'components', 'metadata'],
                     tablefmt='github')

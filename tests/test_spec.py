@@ -118,6 +118,9 @@ _RUNS = itertools.count()
 
 def _demo_cfg(tmp_path, photos):
     from mmengine.config import Config
+
+    from srbench.engine.patches import install_patch
+    install_patch('config_bases')     # its _base_ = ['srbench::_base_/...'], for a plain Config.fromfile
     cfg = Config.fromfile(str(REPO / 'configs' / 'espcn_x3_demo.py'))
     cfg.work_dir = str(tmp_path / 'wd')
     cfg.experiment_name = f'plain_runner_{next(_RUNS)}'     # two runners in one second: MMEngine's instances

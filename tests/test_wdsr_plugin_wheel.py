@@ -46,10 +46,11 @@ def wheel(tmp_path_factory) -> Path:
 def test_wheel_ships_the_declaration_network_reference_and_configs(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     pkg = 'srbench_plugin_wdsr/'
-    files = ('__init__.py', 'wdsr_arch.py', 'paper.json', 'configs/_base_/default_runtime.py',
+    files = ('__init__.py', 'wdsr_arch.py', 'paper.json',
              *(f'configs/wdsr_{v}_x{s}.py' for v in 'ab' for s in (2, 3, 4)))
     want = {pkg + f for f in files}
     assert want <= names, sorted(want - names)
+    assert not any('_base_' in n for n in names)        # srbench's bases are inherited, not copied
     ep = next(n for n in names if n.endswith('entry_points.txt'))
     text = zipfile.ZipFile(wheel).read(ep).decode()
     assert '[srbench.plugins]' in text and 'wdsr = srbench_plugin_wdsr:plugin' in text

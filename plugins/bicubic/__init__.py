@@ -16,7 +16,7 @@ plugin = Plugin(
                                  trainable=False),
             'BicubicY': ModelInfo(input='lr', channels='y', scales=(2, 3, 4, 8), multiscale=True,
                                   trainable=False)},
-    configs='../../configs',
+    configs='configs',
     reference='paper.json',
     paper=dict(title='Bicubic interpolation (MATLAB imresize)', year=None, venue='baseline', url=None),
 )

@@ -6,7 +6,7 @@ plugin = Plugin(
     description='ESPCN: efficient sub-pixel convolutional network (Shi et al., CVPR 2016)',
     modules=['srbench_plugins.espcn.espcn_arch'],
     models={'ESPCN': ModelInfo(input='lr', channels='y', scales=(2, 3, 4), multiscale=False)},
-    configs='../../configs',
+    configs='configs',
     reference='paper.json',
     paper=dict(title='Real-Time Single Image and Video Super-Resolution Using an Efficient Sub-Pixel '
                      'Convolutional Neural Network',

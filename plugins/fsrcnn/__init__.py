@@ -6,7 +6,7 @@ plugin = Plugin(
     description='FSRCNN / FSRCNN-s: fast SRCNN with a deconvolution to the HR grid (Dong et al., ECCV 2016)',
     modules=['srbench_plugins.fsrcnn.fsrcnn_arch'],
     models={'FSRCNN': ModelInfo(input='lr', channels='y', scales=(2, 3, 4), multiscale=False)},
-    configs='../../configs',
+    configs='configs',
     reference='paper.json',
     paper=dict(title='Accelerating the Super-Resolution Convolutional Neural Network',
                authors='Dong, Loy, Tang', year=2016, venue='ECCV', url='https://arxiv.org/abs/1608.00367'),

@@ -1,13 +1,13 @@
 """Config loading and checking shared by train and test: one clear error before the Runner starts."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from mmengine.config import Config
 
-from ..discovery import ensure_plugins_loaded, records
-from ..errors import ConfigError, SRBenchError
+from ..config_files import resolve_config_path as _resolve
+from ..discovery import ensure_plugins_loaded
+from ..errors import ConfigError, SRBenchError, describe_exception
 from ..lookup import check_registered, find_model
 
 DATALOADER_KEYS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
@@ -15,19 +15,20 @@ EVALUATOR_KEYS = ('val_evaluator', 'test_evaluator')
 
 
 def resolve_config_path(config) -> Path:
-    """A config file path, or the name of a config some plugin ships (``espcn_x3``)."""
-    p = Path(os.path.expanduser(str(config)))
-    if p.is_file():
-        return p
-    if p.exists():
-        raise ConfigError(f'config is not a file: {p}')
-    name = p.name if p.suffix == '.py' else p.name + '.py'
-    if p.parent == Path('.'):
-        for r in records():
-            d = r.plugin.configs_dir() if r.ok and r.plugin else None
-            if d is not None and (d / name).is_file():
-                return d / name
-    raise ConfigError(f'config file not found: {config}')
+    """A config file path, the name of a config some plugin ships (``espcn_x3``), or a prefixed name
+    (``espcn::espcn_x3.py``): :func:`srbench.config_files.resolve_config_path`."""
+    return _resolve(config)
+
+
+def _lazy_hint(path) -> str:
+    """Why MMEngine failed on a config that imports before any ``_base_`` (it reads it as a "lazy import"
+    config, and its errors there often have no message)."""
+    try:
+        lazy = Config._is_lazy_import(str(path))
+    except Exception:  # noqa: BLE001 -- a syntax error: MMEngine's message says it
+        return ''
+    return ('; MMEngine reads a config that imports before any _base_ as a "lazy import" config: start it '
+            "with _base_ = ['srbench::_base_/default_runtime.py']") if lazy else ''
 
 
 def load_config(config, cfg_options: dict | None = None) -> Config:
@@ -36,14 +37,16 @@ def load_config(config, cfg_options: dict | None = None) -> Config:
         cfg = Config(config.to_dict(), filename=config.filename)
         path = Path(config.filename) if config.filename else Path('<config>')
     else:
+        from ..engine.patches import install_patch
         path = resolve_config_path(config)
+        install_patch('config_bases')       # _base_ = ['srbench::...', '<plugin>::...']
         try:
             cfg = Config.fromfile(str(path))
         except SRBenchError:
             raise
         except Exception as e:  # noqa: BLE001 -- syntax errors, missing _base_ files...
-            raise ConfigError(f'cannot read config {path}: {type(e).__name__}: '
-                              f'{str(e).splitlines()[0]}') from None
+            raise ConfigError(f'cannot read config {path}: {describe_exception(e)}'
+                              f'{_lazy_hint(path)}') from None
     if cfg_options:
         from .options import check_options
         check_options(cfg, cfg_options)      # a typo in a key is an error, not a new key nothing reads

@@ -29,7 +29,7 @@ import torch
 from mmengine.logging import HistoryBuffer
 from mmengine.runner import find_latest_checkpoint as _mm_find_latest_checkpoint
 
-from ..errors import CheckpointError
+from ..errors import CheckpointError, describe_exception
 from ..utils.atomic import atomic_open
 
 _TAG = '__srbench_enc__'
@@ -112,8 +112,8 @@ def load_checkpoint_file(filename, map_location='cpu'):
             'every checkpoint with weights_only=True. If you trust the file, re-save only its weights: '
             "torch.save(torch.load(f, weights_only=False)['state_dict'], 'weights.pth')") from None
     except Exception as e:  # noqa: BLE001 -- truncated zip, legacy pickle garbage, text files...
-        reason = (str(e).strip().splitlines() or [type(e).__name__])[0]
-        if 'weights_only' in reason:
+        reason = describe_exception(e)
+        if 'weights_only' in reason:        # torch's advice to unpickle anyway: wrong for a damaged file
             reason = type(e).__name__
         raise CheckpointError(f'{p} is not a checkpoint, or an incomplete one (torch.load failed: {reason})') \
             from None

@@ -24,16 +24,20 @@ from dataclasses import dataclass
 from typing import Callable
 
 import mmengine.runner
+from mmengine.config import Config
 from mmengine.logging import HistoryBuffer
 from mmengine.runner import checkpoint as _mm_checkpoint
 from mmengine.runner import runner as _mm_runner
 from mmengine.runner.checkpoint import CheckpointLoader
+
+from ..errors import ConfigError, describe_exception
 
 # MMEngine's own objects, as they are before install() (this module is the only one that replaces them)
 MMENGINE_LOAD_FROM_LOCAL = _mm_checkpoint.load_from_local
 MMENGINE_SAVE_CHECKPOINT = _mm_checkpoint.save_checkpoint
 MMENGINE_HISTORY_UPDATE = HistoryBuffer.update
 MMENGINE_HISTORY_GETSTATE = HistoryBuffer.__getstate__
+MMENGINE_GET_CFG_PATH = Config._get_cfg_path
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,36 @@ def _history_buffer() -> None:
     from .history import fast_update, getstate
     HistoryBuffer.update = fast_update
     HistoryBuffer.__getstate__ = getstate
+
+
+def get_cfg_path(cfg_path: str, filename: str) -> tuple[str, str | None]:
+    """``Config._get_cfg_path`` with srbench's base prefixes: ``srbench::<path>`` (srbench's shared configs)
+    and ``<plugin>::<file>`` (a plugin's configs) resolve to the installed file; every other path goes to
+    MMEngine's own resolution. A prefix MMEngine cannot resolve either is one
+    :class:`~srbench.errors.ConfigError` naming the config and the prefixes srbench knows.
+
+    The scope returned is None, as for a relative ``./_base_/...`` path, not ``'srbench'``: with a scope,
+    MMEngine writes ``_scope_='srbench'`` into every dict with a ``type`` of the base file, and
+    ``Runner.build_dataloader`` passes that key on to the collate function (``sr_collate() got an unexpected
+    keyword argument '_scope_'``). srbench's base sets ``default_scope = 'srbench'``, which is what the scope
+    would have given."""
+    from ..config_files import known_prefixes, resolve_prefixed
+    if '::' not in cfg_path:
+        return MMENGINE_GET_CFG_PATH(cfg_path, filename)
+    p = resolve_prefixed(cfg_path, filename)
+    if p is not None:
+        return str(p), None
+    try:
+        return MMENGINE_GET_CFG_PATH(cfg_path, filename)
+    except Exception as e:  # noqa: BLE001 -- MMEngine: ModuleNotFoundError (pkg_resources), FileNotFoundError
+        prefix = cfg_path.partition('::')[0]
+        raise ConfigError(f'base config {cfg_path!r} in {filename}: {prefix!r} is neither srbench nor'
+                          f' an installed plugin (known prefixes: {", ".join(known_prefixes())}); '
+                          f'MMEngine could not resolve it either ({describe_exception(e)})') from None
+
+
+def _config_bases() -> None:
+    Config._get_cfg_path = staticmethod(get_cfg_path)
 
 
 def _root_collate() -> None:
@@ -105,10 +139,24 @@ PATCHES: tuple[Patch, ...] = (
           upstream='none found',
           sentinel='tests/test_patches.py::test_upstream_collate_lookup_still_ignores_the_scope',
           apply=_root_collate),
+    Patch('config_bases',
+          fixes="Config._get_cfg_path (MMEngine 0.10.7) resolves `_base_ = ['pkg::path']` only for "
+                'OpenMMLab packages that ship a .mim folder and a model-index metafile, and imports '
+                'pkg_resources to do so, which setuptools >= 82 no longer ships (ModuleNotFoundError). '
+                "srbench resolves 'srbench::<path>' (srbench/configs/<path>: the shared _base_ files "
+                "installed with srbench) and '<plugin>::<file>' (the plugin's configs folder) itself (no "
+                '_scope_ keys: see get_cfg_path) and passes every other path to MMEngine. '
+                'srbench.apis.common.load_config applies it before parsing '
+                '(install_patch); a plain mmengine Config.fromfile needs install() first.',
+          upstream='open-mmlab/mmengine#1676 (merged after 0.10.7: package_utils uses importlib instead '
+                   'of pkg_resources); cross-package bases stay limited to packages with a .mim folder',
+          sentinel='tests/test_patches.py::test_upstream_config_bases_still_refuse_srbench',
+          apply=_config_bases),
 )
 
 _lock = threading.Lock()
 _installed = False
+_applied: set[str] = set()       # patches applied one by one (install_patch)
 
 
 def install() -> None:
@@ -124,6 +172,17 @@ def install() -> None:
         for p in PATCHES:
             p.apply()
         _installed = True
+
+
+def install_patch(name: str) -> None:
+    """Apply the one patch called ``name`` (idempotent), e.g. ``'config_bases'`` before a config is parsed:
+    what needs only that fix does not take the others with it (:func:`installed` stays as it was)."""
+    with _lock:
+        if _installed or name in _applied:
+            return
+        (p,) = [p for p in PATCHES if p.name == name]
+        p.apply()
+        _applied.add(name)
 
 
 def installed() -> bool:

@@ -152,7 +152,7 @@ def test_a_few_training_steps_lower_the_loss(name):
 
 
 def test_declaration_and_reference_file():
-    assert plugin.name == 'wdsr' and set(plugin.models) == set(plugin.components['MODELS']) == set(NETS)
+    assert plugin.name == 'wdsr' and set(plugin.models) == set(NETS)
     assert all(m.input == 'lr' and m.channels == 'rgb' and m.scales == (2, 3, 4)
                for m in plugin.models.values())
     ref = json.loads((PKG / 'paper.json').read_text())

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...errors import ConfigError, DataError
+from ...errors import ConfigError, DataError, describe_exception
 from ...utils.uint8 import im2uint8
 from .base import PatchStore, PatchWriter
 
@@ -27,7 +27,7 @@ def _open_h5(path):
     try:
         return h5py.File(path, 'r')
     except OSError as e:
-        raise DataError(f'cannot open {path} as an HDF5 file: {str(e).splitlines()[0]}') from None
+        raise DataError(f'cannot open {path} as an HDF5 file: {describe_exception(e)}') from None
 
 
 class H5Store(PatchStore):

@@ -9,8 +9,9 @@
 # random 48x48 RGB LR patches per batch, flips and 90-degree rotations, L1 loss, Adam (0.9, 0.999, eps 1e-8),
 # learning rate 1e-3; halved every 200 epochs of 1,000 iterations for 300 epochs (EDSR-PyTorch's defaults;
 # the schedule is not checked against the paper, see the README).
-# Self-contained: srbench's own _base_ files are not installed with srbench, so this plugin ships a copy.
-_base_ = ['./_base_/default_runtime.py']
+# srbench's shared base configs come with the installed srbench ('srbench::...'): runtime defaults and the
+# training loader (infinite sampler, srbench's collate).
+_base_ = ['srbench::_base_/default_runtime.py', 'srbench::_base_/datasets/sr_train_loader.py']
 import os
 
 from srbench.data.benchmarks import benchmark_root, test_loader, test_loaders

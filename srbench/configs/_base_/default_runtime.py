@@ -1,7 +1,4 @@
-# Runtime defaults of the WDSR configs. A copy of srbench's configs/_base_/default_runtime.py and
-# configs/_base_/datasets/sr_train_loader.py: srbench does not install its _base_ files yet, so a plugin's
-# configs cannot inherit them. When srbench ships them (another issue adds a mechanism), inherit those
-# instead.
+# Runtime defaults shared by every srbench experiment (MMEngine Runner, iteration-based).
 default_scope = 'srbench'
 
 env_cfg = dict(
@@ -27,12 +24,3 @@ resume = False
 
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='MultiTestLoop')
-
-# training dataloader defaults: infinite shuffled sampler, stacked batches
-train_dataloader = dict(
-    batch_size=16,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='InfiniteSampler', shuffle=True),
-    collate_fn=dict(type='sr_collate'),
-)

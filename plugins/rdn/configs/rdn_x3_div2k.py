@@ -1,0 +1,9 @@
+# RDN x3: rdn_x2_div2k.py at x3 (one model per scale; 32x32 LR patches, HR 96x96).
+_base_ = ['./rdn_x2_div2k.py']
+from srbench.data.benchmarks import test_loader, test_loaders
+
+scale = 3
+model = dict(generator=dict(scale=scale))
+train_dataloader = dict(dataset=dict(scale=scale))
+val_dataloader = test_loader('Set5', scale)
+test_dataloader = test_loaders(['Set5', 'Set14', 'BSD100', 'Urban100'], [scale])
