@@ -4,6 +4,8 @@ that do not break when the output is a pipe."""
 import io
 import re
 
+import pytest
+
 from conftest import REPO, TOOLS, run_tool, tool_env
 
 CONFIG = """_base_ = [{base!r}]
@@ -105,3 +107,33 @@ def test_console_filter_keeps_other_messages(monkeypatch):
     assert f.filter(rec('Set5 x2: 5 images in 0.3 s  PSNR 33.64'))
     monkeypatch.setenv(VERBOSE_ENV, '1')
     assert f.filter(rec('Config:\nmodel = ...'))
+
+
+def test_progress_callback_prints_lines_off_a_terminal(capsys):
+    from srbench.utils.progress import progress_callback
+    cb = progress_callback('images', lines=4)
+    for i in range(1, 9):
+        cb(i, 8)
+    err = capsys.readouterr().err.splitlines()
+    assert err == ['images: 2/8 img', 'images: 4/8 img', 'images: 6/8 img', 'images: 8/8 img']
+
+
+@pytest.mark.parametrize('forced', ['0', '1'])
+def test_data_aug_and_lmdb_progress_through_a_pipe(tmp_path, monkeypatch, forced):
+    """Patch making and LMDB packing with bars forced on (SRBENCH_PROGRESS=1) or off, stderr not a terminal:
+    the same outputs either way."""
+    import cv2
+    import numpy as np
+
+    from srbench.apis.data_aug import data_aug
+    from srbench.data.stores.lmdb import make_lmdb_from_folder
+    monkeypatch.setenv('SRBENCH_PROGRESS', forced)
+    src = tmp_path / 'img'
+    src.mkdir()
+    rng = np.random.default_rng(0)
+    for k in range(3):
+        cv2.imwrite(str(src / f'{k}.png'), rng.integers(0, 255, (24, 30, 3), dtype=np.uint8))
+    s = data_aug([src], tmp_path / 'p.h5', width=12, height=12, stride=12, upscale_factors=[2])
+    assert s['patches'] == 3 * 2 * 2
+    r = make_lmdb_from_folder(src, tmp_path / 'x.lmdb')
+    assert r['images'] == 3

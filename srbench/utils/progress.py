@@ -132,3 +132,23 @@ def _speed_column_class():
 
 def _SpeedColumn(unit: str):   # noqa: N802 -- a class made on first use (rich is imported only for bars)
     return _speed_column_class()(unit)
+
+
+def progress_callback(description: str, unit: str = 'img', lines: int = 20):
+    """A ``progress(i, n)`` callback (``i`` of ``n`` done) for loops that report counts: a bar where stderr is
+    a terminal, else one ``i/n unit`` line on stderr at every ``1/lines`` of the work and at the end."""
+    state: dict = {}
+
+    def progress(i: int, n: int) -> None:
+        if 'bar' not in state:
+            state['bar'] = ProgressBar(n, description, unit=unit)
+            state['done'] = 0
+        bar = state['bar']
+        if bar.enabled:
+            bar.update(i - state['done'])
+            state['done'] = i
+            if i >= n:
+                bar.close()
+        elif i == n or i % max(1, n // lines) == 0:
+            print(f'{description}: {i}/{n} {unit}', file=sys.stderr, flush=True)
+    return progress
