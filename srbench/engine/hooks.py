@@ -87,7 +87,9 @@ class ProgressHook(Hook):
     def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
         if self._bar is None:
             return
-        loss = (outputs or {}).get('loss') if isinstance(outputs, dict) else None
+        loss = outputs.get('loss') if isinstance(outputs, dict) else None
+        if hasattr(loss, 'detach'):
+            loss = loss.detach()
         total = runner.train_loop.max_iters
         if total != self._bar.total:     # cut short by TrainTimeLimitHook
             self._bar.set_total(total)

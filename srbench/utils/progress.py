@@ -71,7 +71,7 @@ class ProgressBar:
                            TextColumn(unit), _SpeedColumn(unit), TimeElapsedColumn(), TextColumn('eta'),
                            TimeRemainingColumn()]
         cols += [TextColumn(f'{f} {{task.fields[{f}]}}') for f in self.fields]
-        console = Console(file=sys.stderr)
+        console = Console(file=sys.stderr, soft_wrap=True)   # log lines above the bar: not re-wrapped
         self._progress = Progress(*cols, console=console, transient=False, redirect_stderr=False,
                                   redirect_stdout=redirect_stdout and _isatty(sys.stdout),
                                   refresh_per_second=4)
