@@ -178,7 +178,7 @@ def check_root(root, sets=None, manifest=None, progress=None) -> CheckReport:
                 problems.append(Problem(s, 'extra', f'{s}/HR/{f.name}',
                                         'not in the manifest of the standard set'))
         checked[s] = good
-    return CheckReport(str(root_p), checked, expected, problems)
+    return CheckReport(str(root_p.resolve()), checked, expected, problems)
 
 
 def _compare(s: str, path: Path, rec: dict) -> Problem | None:

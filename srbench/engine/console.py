@@ -29,6 +29,7 @@ QUIET_PREFIXES = (
     'Distributed training is not used',
     'Checkpoints will be saved to',
     'paramwise_options -- ',                     # DefaultOptimWrapperConstructor, one line per tensor
+    'Exp name: ',                                # LoggerHook, every 1000 iterations
     'Iter(test)',                                # srbench's test loop prints its own line per data set
     'Iter(val)',
     'The prefix is not set in metric class',
