@@ -97,7 +97,7 @@ def ProgressBarFactory():   # noqa: N802 -- imported late so that the monkeypatc
 def test_console_filter_keeps_other_messages(monkeypatch):
     import logging
 
-    from srbench.engine.console import VERBOSE_ENV, ConsoleFilter
+    from srbench.engine.console import VERBOSE_ENV, ConsoleFilter, own_test_lines
     f = ConsoleFilter()
 
     def rec(msg):
@@ -105,6 +105,10 @@ def test_console_filter_keeps_other_messages(monkeypatch):
     monkeypatch.delenv(VERBOSE_ENV, raising=False)
     assert not f.filter(rec('Config:\nmodel = ...'))
     assert f.filter(rec('Set5 x2: 5 images in 0.3 s  PSNR 33.64'))
+    assert f.filter(rec('Iter(test) [5/5]  Set5/x2/PSNR: 33.6396'))      # another test loop's line stays
+    assert f.filter(rec('Iter(val) [5/5]  PSNR: 33.6396'))
+    with own_test_lines():                                                # srbench's test loop: its own lines
+        assert not f.filter(rec('Iter(test) [5/5]  Set5/x2/PSNR: 33.6396'))
     monkeypatch.setenv(VERBOSE_ENV, '1')
     assert f.filter(rec('Config:\nmodel = ...'))
 

@@ -11,6 +11,7 @@ it/s, loss); a progress bar is added where stderr is a terminal (:class:`srbench
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import warnings
@@ -30,8 +31,6 @@ QUIET_PREFIXES = (
     'Checkpoints will be saved to',
     'paramwise_options -- ',                     # DefaultOptimWrapperConstructor, one line per tensor
     'Exp name: ',                                # LoggerHook, every 1000 iterations
-    'Iter(test)',                                # srbench's test loop prints its own line per data set
-    'Iter(val)',
     'The prefix is not set in metric class',
     '"FileClient" will be deprecated',
     '"HardDiskBackend" is the alias',
@@ -52,6 +51,20 @@ def set_verbose(on: bool) -> None:
         os.environ.pop(VERBOSE_ENV, None)
 
 
+_own_test_lines = [0]    # > 0 while srbench's MultiTestLoop runs: it prints its own line per data set
+
+
+@contextlib.contextmanager
+def own_test_lines():
+    """While active, MMEngine's ``Iter(test) ...`` lines stay off the console (:class:`MultiTestLoop` prints
+    one line per data set instead; MMEngine's line sums up all sets so far under one iteration count)."""
+    _own_test_lines[0] += 1
+    try:
+        yield
+    finally:
+        _own_test_lines[0] -= 1
+
+
 class ConsoleFilter(logging.Filter):
     """Drops MMEngine's set-up dumps (:data:`QUIET_PREFIXES`) from a console handler unless verbose."""
 
@@ -62,6 +75,8 @@ class ConsoleFilter(logging.Filter):
             msg = record.getMessage()
         except Exception:  # noqa: BLE001 -- a malformed record is not ours to judge
             return True
+        if _own_test_lines[0] and msg.startswith('Iter(test)'):
+            return False
         return not msg.startswith(QUIET_PREFIXES)
 
 

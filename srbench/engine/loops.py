@@ -19,6 +19,7 @@ from mmengine.runner.base_loop import BaseLoop
 from ..registry import LOOPS
 from ..results import Protocol, SetResult
 from ..utils.progress import ProgressBar
+from .console import own_test_lines
 from .model_data import complete_by_model
 
 
@@ -79,6 +80,10 @@ class MultiTestLoop(BaseLoop):
         return [p for p in _dataset_cfg_dirs(ds) if not os.path.exists(os.path.expanduser(p))]
 
     def run(self) -> dict:
+        with own_test_lines():
+            return self._run()
+
+    def _run(self) -> dict:
         self.runner.call_hook('before_test')
         all_metrics = {}
         for dl_cfg in self.dataloader_cfgs:
