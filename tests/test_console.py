@@ -16,9 +16,21 @@ test_evaluator = [dict(type='PSNR'), dict(type='SSIM')]
 """
 
 
+def runtime_base() -> str:
+    """srbench's base runtime config (configs/_base_/ of the checkout, or the one inside the package)."""
+    from pathlib import Path
+
+    import srbench
+    for p in (REPO / 'configs' / '_base_' / 'default_runtime.py',
+              Path(srbench.__file__).parent / 'configs' / '_base_' / 'default_runtime.py'):
+        if p.is_file():
+            return str(p)
+    raise FileNotFoundError('default_runtime.py')
+
+
 def _config(tmp_path):
     cfg = tmp_path / 'bic_set5.py'
-    cfg.write_text(CONFIG.format(base=str(REPO / 'configs' / '_base_' / 'default_runtime.py')))
+    cfg.write_text(CONFIG.format(base=runtime_base()))
     return cfg
 
 
@@ -55,7 +67,8 @@ def test_verbose_puts_the_dump_on_the_console(tmp_path, shared_datasets):
 def test_training_logs_iteration_loss_lr_speed_eta(tmp_path, photos):
     train_dir, _ = photos
     wd = tmp_path / 'wd'
-    p = run_tool([TOOLS / 'train.py', REPO / 'configs' / 'espcn_x3_demo.py', '--work-dir', wd,
+    from srbench.apis.common import resolve_config_path
+    p = run_tool([TOOLS / 'train.py', resolve_config_path('espcn_x3_demo'), '--work-dir', wd,
                   '--cfg-options', f'train_dataloader.dataset.hr_dir={train_dir}',
                   'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
                   'train_cfg.max_iters=10',

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from conftest import REPO, TOOLS, error_line, run_tool, tool_env
+from test_console import runtime_base
 from srbench.data.check import MANIFEST_PATH, check_root, load_manifest, pixel_hash
 from srbench.data.io import imread
 
@@ -107,7 +108,7 @@ def test_full_check_of_the_shared_datasets_passes(shared_datasets):
 
 def test_no_test_set_error_names_the_data_root_and_the_check(tmp_path):
     cfg = tmp_path / 'missing_sets.py'
-    cfg.write_text(f"""_base_ = [{str(REPO / 'configs' / '_base_' / 'default_runtime.py')!r}]
+    cfg.write_text(f"""_base_ = [{runtime_base()!r}]
 from srbench.data.benchmarks import test_loaders
 model = dict(type='SRModel', generator=dict(type='Bicubic'))
 test_dataloader = test_loaders(['Set5'], [2], root={str(tmp_path / 'nothing')!r})
