@@ -26,7 +26,9 @@ def dist_train(wd, h5, val_dir, iters, *extra):
             f'train_cfg.max_iters={iters}', 'train_cfg.val_interval=1000',
             'default_hooks.checkpoint.interval=3', 'default_hooks.logger.interval=1',
             f'val_dataloader.dataset.hr_dir={val_dir}']
-    env = tool_env(PORT=free_port(), PYTHON=os.environ.get('PYTHON', sys.executable), OMP_NUM_THREADS=1)
+    # verbose: MMEngine's runtime environment ('Distributed training: True') is on the console only then
+    env = tool_env(PORT=free_port(), PYTHON=os.environ.get('PYTHON', sys.executable), OMP_NUM_THREADS=1,
+                   SRBENCH_VERBOSE=1)
     cmd = ['bash', str(REPO / 'tools' / 'dist_train.sh'), str(REPO / 'configs' / 'drrn_x234.py'), '2',
            '--work-dir', str(wd), *extra, '--cfg-options', *opts]
     return subprocess.run(cmd,

@@ -14,7 +14,8 @@ def free_port() -> int:
 
 
 def dist_run(script, cfg, n, wd, *extra, timeout=600):
-    env = tool_env(PORT=free_port(), PYTHON=os.environ.get('PYTHON', sys.executable))
+    # verbose: MMEngine's runtime environment ('Distributed training: True') is on the console only then
+    env = tool_env(PORT=free_port(), PYTHON=os.environ.get('PYTHON', sys.executable), SRBENCH_VERBOSE=1)
     return subprocess.run(['bash', str(REPO / 'tools' / script), str(cfg), str(n), '--work-dir', str(wd),
                            *map(str, extra)], cwd=str(REPO), env=env, capture_output=True, text=True, timeout=timeout)
 

@@ -181,24 +181,32 @@ def window_patches(hr: np.ndarray, inp: np.ndarray, factor: int, ph: int, pw: in
 
 
 class _Progress:
+    """Images done: a bar (:class:`srbench.utils.progress.ProgressBar`) where stderr is a terminal, else a
+    line on stderr at every tenth of the images (logs of long runs stay short)."""
+
     def __init__(self, total, enabled):
+        from ..utils.progress import ProgressBar, interactive
         self.total, self.enabled, self.t0 = total, enabled, time.time()
-        self.tty = enabled and sys.stderr.isatty()
+        self.bar = ProgressBar(total, 'images', unit='img', fields=('patches',),
+                               enabled=enabled and interactive())
         self.last = -1
 
     def update(self, i, name, patches):
         if not self.enabled:
             return
+        if self.bar.enabled:
+            self.bar.update(1, patches=patches)
+            if i == self.total:
+                self.bar.close()
+            return
         pct = int(100 * i / max(1, self.total))
-        if self.tty or pct // 10 != self.last // 10 or i == self.total:
-            w = 30
-            bar = '#' * (w * i // max(1, self.total))
-            msg = (f'[{bar:<{w}}] {i}/{self.total} images, {patches} patches, {time.time() - self.t0:.1f}s  '
-                   f'{name[:30]}')
-            print(('\r' if self.tty else '') + msg, end='' if self.tty else '\n', file=sys.stderr, flush=True)
+        if pct // 10 != self.last // 10 or i == self.total:
+            print(f'{i}/{self.total} images, {patches} patches, {time.time() - self.t0:.1f}s  {name[:30]}',
+                  file=sys.stderr, flush=True)
             self.last = pct
-        if self.tty and i == self.total:
-            print(file=sys.stderr)
+
+    def close(self):
+        self.bar.close()
 
 
 def data_aug(inputs, output, number=None, width=41, height=41, stride=41, upscale_factors=(2,), scales=(1.0,),
@@ -266,6 +274,8 @@ def data_aug(inputs, output, number=None, width=41, height=41, stride=41, upscal
         except BaseException:
             writer.abort()
             raise
+        finally:
+            bar.close()
         summary.update(bytes=res['bytes'], path=res['path'])
     summary['seconds'] = round(time.time() - t0, 2)
     summary['start_rss_mb'] = rss0

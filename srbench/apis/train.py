@@ -9,14 +9,13 @@ from .common import load_config, validate_config, work_dir_for
 
 
 def build_runner(cfg):
-    from mmengine.runner import Runner
-
     from ..engine.patches import install
+    from ..engine.runner import SRRunner
     from ..registry import RUNNERS
     install()   # srbench's fixes to MMEngine (checkpoints, HistoryBuffer, collate lookup): before any Runner
     if 'runner_type' in cfg:
         return RUNNERS.build(cfg)
-    return Runner.from_cfg(cfg)
+    return SRRunner.from_cfg(cfg)   # MMEngine's Runner with srbench's console (engine/console.py)
 
 
 def prepare_train_cfg(config, work_dir=None, resume=None, amp=False, cfg_options=None, launcher='none'):

@@ -14,7 +14,8 @@ default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=5000, max_keep_ckpts=3, save_last=True),
     sampler_seed=dict(type='DistSamplerSeedHook'),
 )
-log_processor = dict(type='LogProcessor', by_epoch=False, window_size=100)
+# SRLogProcessor = MMEngine's with it/s in the line; set-up dumps go to the log file only (srbench/engine/console.py)
+log_processor = dict(type='SRLogProcessor', by_epoch=False, window_size=100)
 log_level = 'INFO'
 visualizer = dict(type='Visualizer', vis_backends=[dict(type='LocalVisBackend')])
 

@@ -232,9 +232,13 @@ class LMDBPatchWriter(PatchWriter):
         super().abort()
 
 
-def make_lmdb_from_folder(folder, output, overwrite: bool = False, progress=None) -> dict:
+def make_lmdb_from_folder(folder, output, overwrite: bool = False, progress='auto') -> dict:
     """Every image of ``folder`` (sorted) into one LMDB at ``output`` (keys are the file stems; pixels
-    re-encoded losslessly as PNG). Streams; atomic. Returns a summary."""
+    re-encoded losslessly as PNG). Streams; atomic. Returns a summary. ``progress``: a ``(done, total)``
+    callback, ``'auto'`` (a bar on a terminal, else a line per 5% on stderr) or None."""
+    if progress == 'auto':
+        from ...utils.progress import progress_callback
+        progress = progress_callback('images')
     files = list_images(folder, 'image folder', 'FOLDER')
     stems = [p.stem for p in files]
     if len(set(stems)) != len(stems):
