@@ -43,6 +43,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ('infer', 'infer'),
     ('complexity', 'complexity'),
     ('compare', 'compare'),
+    ('data', 'data'),
 )
 """(command name, module name in :mod:`srbench.cli`), in the order ``srbench --help`` lists them."""
 
@@ -81,6 +82,9 @@ def build_parser(prog: str = 'srbench') -> argparse.ArgumentParser:
         epilog=f'Run "{prog} COMMAND --help" for the options of a command.')
     ap.add_argument('--version', action='version', version=versions(),
                     help='print the versions of srbench, torch, mmengine and Python, and exit')
+    ap.add_argument('-v', '--verbose', action='store_true',
+                    help="MMEngine's environment, config and hook dumps on the console too (always in the log "
+                         'file); same as SRBENCH_VERBOSE=1')
     sub = ap.add_subparsers(dest='command', metavar='COMMAND', title='commands')
     sub.required = True
     for name, _ in COMMANDS:
@@ -127,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f'usage: srbench [-h] [--version] COMMAND ...\nsrbench: error: {bad}', file=sys.stderr)
         return 2
     args = build_parser().parse_args(argv)
+    if args.verbose:
+        from ..engine.console import set_verbose
+        set_verbose(True)
     return _status(_dispatch(args))
 
 

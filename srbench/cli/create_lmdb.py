@@ -3,7 +3,6 @@
 ``srbench create-lmdb FOLDER OUT.lmdb [--overwrite]``."""
 from __future__ import annotations
 
-import sys
 import time
 
 HELP = 'pack an image folder into an LMDB (BasicSR/MMagic layout)'
@@ -17,12 +16,7 @@ def add_arguments(p) -> None:
 
 def run(a) -> int:
     from ..data.stores.lmdb import make_lmdb_from_folder
-
-    def progress(i, n):
-        if i == n or i % max(1, n // 20) == 0:
-            print(f'{i}/{n} images', file=sys.stderr, flush=True)
-
     t0 = time.time()
-    s = make_lmdb_from_folder(a.folder, a.output, overwrite=a.overwrite, progress=progress)
+    s = make_lmdb_from_folder(a.folder, a.output, overwrite=a.overwrite)     # progress: srbench.utils.progress
     print(f'{s["images"]} images, {s["bytes"] / 1e6:.1f} MB, {time.time() - t0:.1f} s -> {s["path"]}')
     return s
