@@ -210,9 +210,11 @@ class ModelRecord(_Record):
 
 @dataclass
 class CheckpointRecord(_Record):
-    """The weights that were tested."""
+    """The weights that were tested; ``converted``: the provenance of weights converted from an author's
+    released file (``srbench convert``: source file, its sha256, converter, srbench version, ...)."""
     path: str = _field(_str, required='the checkpoint path (a string)')
     sha256: str | None = _field(_opt(_str))
+    converted: dict | None = _field(_opt(_dict))
     extra: dict = field(default_factory=dict)
 
 
