@@ -1,4 +1,4 @@
-"""LapSRN: the authors' MatConvNet DagNN models (``pretrained_models/LapSRN_x{2,4,8}.mat``) -> srbench's LapSRN.
+"""LapSRN: the authors' MatConvNet DagNN models (``pretrained_models/LapSRN_x{2,4,8}.mat``) -> LapSRN.
 
 Traps: the DagNN numbers its levels from the finest: ``level1`` is the last (finest) x2 stage, so at x4
 ``level2`` is srbench's level 0 and at x8 ``level3`` is; the released x8 model has depth 5, not 10. Every

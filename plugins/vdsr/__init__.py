@@ -18,7 +18,8 @@ plugin = Plugin(
     weights=[Weights(
         name='vdsr_official', model='VDSR', args=dict(num_layers=20, mid_channels=64), scales=(2, 3, 4),
         file='VDSR_Official.mat', sha256='f613166660840af1a2ca47e31b0337b951e7c4e094364f6135a16d81a55c323c',
-        url='https://github.com/huangzehao/caffe-vdsr (commit 5a83923; "converted from the official test code")',
+        url='https://github.com/huangzehao/caffe-vdsr (commit 5a83923; "converted from the official '
+            'test code")',
         path='Test/VDSR_Official.mat', format='mat', converter='srbench_plugins.vdsr.convert:convert_vdsr',
         protocol='srcnn-matlab', config='vdsr_x234_released', numbers=tuple(_VDSR_NUMBERS),
         trained_on='291 images (T91 + BSD200), x2/x3/x4 mixed')],

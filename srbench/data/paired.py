@@ -52,10 +52,12 @@ EVAL_PROTOCOLS = {
                     'uint8 image, rounded; mod-crop; LR = imresize(Y/255, 1/scale) in floating point, not '
                     'rounded; SR uint8(sr*255); PSNR on Y, border = scale'),
     'lapsrn-matlab': dict(
-        lr_from='rgb', quantize_lr=False,
-        description="LapSRN's test code: LR = imresize(im2double(RGB), 1/scale), not rounded; its Y = "
-                    'rgb2ycbcr in floating point, not rounded; PSNR on Y of uint8, border = scale (the '
-                    'authors round the RGB made of SR Y and bicubic CbCr before taking Y; srbench rounds Y)'),
+        lr_from='rgb', quantize_lr=False, hr_float=True, metric=dict(protocol='matlab-double'),
+        description="LapSRN's test_LapSRN.m: LR = imresize(im2double(RGB), 1/scale), not rounded; its Y = "
+                    'rgb2ycbcr in double, not rounded; HR Y = rgb2ycbcr(im2double(HR)), not rounded; '
+                    'PSNR/SSIM on these double Y, border = scale (metric protocol matlab-double; the authors '
+                    'round the RGB made of SR Y and bicubic CbCr to uint8 first, which srbench leaves out: '
+                    '< 0.01 dB)'),
 }
 """The authors' evaluation protocols by name: the ``PairedImageDataset`` arguments each sets, and what it
 is (recorded in results). ``srbench`` -- no name -- is the default of the module docstring."""
@@ -95,8 +97,8 @@ class PairedImageDataset(SRDatasetBase):
         super().__init__(scale, input_kind, channels, name)
         if eval_protocol is not None:
             if eval_protocol not in EVAL_PROTOCOLS:
-                raise ConfigError(f'PairedImageDataset: unknown eval_protocol {eval_protocol!r}; expected one '
-                                  f'of {", ".join(EVAL_PROTOCOLS)}')
+                raise ConfigError(f'PairedImageDataset: unknown eval_protocol {eval_protocol!r}; expected '
+                                  f'one of {", ".join(EVAL_PROTOCOLS)}')
             named = EVAL_PROTOCOLS[eval_protocol]
             for k, v in (('lr_from', lr_from), ('quantize_lr', quantize_lr)):
                 if v is not None and v != named[k]:
@@ -104,6 +106,7 @@ class PairedImageDataset(SRDatasetBase):
                                       f'{eval_protocol!r} ({k}={named[k]!r})')
             lr_from, quantize_lr = named['lr_from'], named['quantize_lr']
         self.eval_protocol = eval_protocol
+        self.hr_float = bool(eval_protocol and EVAL_PROTOCOLS[eval_protocol].get('hr_float'))
         if self.scale is None:
             raise ConfigError('PairedImageDataset: scale is required')
         if lr_from is None:
@@ -142,9 +145,13 @@ class PairedImageDataset(SRDatasetBase):
             else:
                 lr += ', then its Y (rgb2ycbcr' + (' on uint8, rounded)' if self.quantize_lr or lp == 'files'
                                                   else ' in float, not rounded)')
+        hr_text = f'mod-cropped to a multiple of {self.scale}'
+        if self.hr_float and self.channels == 'y':
+            hr_text += '; its Y in double precision, not rounded'
         named = {} if self.eval_protocol is None else dict(
-            eval_protocol=self.eval_protocol, eval_protocol_info=EVAL_PROTOCOLS[self.eval_protocol]['description'])
-        return dict(**named, hr=f'mod-cropped to a multiple of {self.scale}',
+            eval_protocol=self.eval_protocol,
+            eval_protocol_info=EVAL_PROTOCOLS[self.eval_protocol]['description'])
+        return dict(**named, hr=hr_text,
                     channels=('Y of MATLAB rgb2ycbcr on uint8, rounded (gray images used as Y)'
                               if self.channels == 'y' else 'RGB (gray images repeated to 3 channels)'),
                     lr_protocol=lp, lr=lr,
@@ -183,6 +190,8 @@ class PairedImageDataset(SRDatasetBase):
             base = mod_crop(src, s)
             return to_channels(base, 'y'), self._y_of(make_lr(base, s, True)), gray
         hr, lr = make_test_pair(src, s, self.channels, self.lr_from, self.quantize_lr)
+        if self.hr_float:              # the Y of the uint8 HR in double, not rounded (LapSRN's test code)
+            hr = to_channels(mod_crop(src, s).astype(np.float64) / 255.0, self.channels)
         return hr, lr, gray
 
     def __getitem__(self, i):

@@ -14,6 +14,10 @@ Protocol ``matlab`` (default; the classic papers' MATLAB evaluation code, e.g. S
   * ``crop_border`` pixels (default: the scale) are removed on every side before comparing;
   * the metric is computed in double precision on the uint8 values (0..255).
 
+Protocol ``matlab-double`` (LapSRN's test code, ``psnr``/``ssim`` of MATLAB on ``rgb2ycbcr`` of double
+images): nothing is rounded -- SR clipped to [0, 1], HR as the data gives it (float Y of the uint8 HR with the
+``lapsrn-matlab`` data protocol), Y of RGB in double precision; same border cropping.
+
 Protocol ``basicsr`` (BasicSR / MMagic-era Python code, to compare with numbers from that work):
   * SR is clipped and rounded like BasicSR's ``tensor2img`` (``(x * 255).round()``, half to even);
   * ``channel='y'``: Y = 16 + (65.481 R + 128.553 G + 24.966 B) / 255 in floating point, *not* rounded;
@@ -42,6 +46,12 @@ PROTOCOLS = {
     'matlab': dict(
         quantize='SR clipped to [0,1], rounded to uint8 (half away from zero); HR uint8',
         y='MATLAB rgb2ycbcr on uint8 (BT.601 limited range), Y rounded to uint8',
+        gray='single-channel image used as Y directly',
+    ),
+    'matlab-double': dict(
+        quantize='SR clipped to [0,1], not rounded; HR as the data gives it (with the lapsrn-matlab data '
+                 'protocol: the Y of the uint8 RGB image in double precision, not rounded)',
+        y='MATLAB rgb2ycbcr in double precision (BT.601 limited range), not rounded',
         gray='single-channel image used as Y directly',
     ),
     'basicsr': dict(
@@ -115,7 +125,12 @@ def prepare_pair(pred: torch.Tensor, gt: torch.Tensor, meta: dict, protocol: str
     if not np.isfinite(p).all():
         raise DataError(f'{owner}: the SR image of {name!r} has NaN or infinite values')
     gray = bool(meta.get('is_gray'))
-    if protocol == 'matlab':
+    if protocol == 'matlab-double':          # the LapSRN authors' evaluation: Y in double, never rounded
+        sr = np.clip(p, 0.0, 1.0).transpose(1, 2, 0) * 255.0
+        hr = _as_float64(gt).transpose(1, 2, 0) * 255.0
+        if channel == 'y' and sr.shape[2] == 3:
+            sr, hr = (16.0 + (x * _Y_COEF).sum(axis=2, keepdims=True) for x in (sr, hr))
+    elif protocol == 'matlab':
         sr, hr = to_uint8(p), to_uint8(gt)
         if channel == 'y':
             sr, hr = y_matlab(sr, gray), y_matlab(hr, gray)

@@ -9,5 +9,5 @@ from .readers import Released, read_released, unwrap_state_dict
 
 __all__ = ['CONVERTED_FORMAT', 'Converted', 'Declared', 'Released', 'WeightsWarning', 'build_network',
            'check_state_dict', 'checkpoint_of', 'conv_hwio', 'convert_file', 'convt_hwoi', 'declarations',
-           'filter_bank', 'find_declaration', 'identify', 'is_released_file', 'read_released', 'save_converted',
-           'unwrap_state_dict', 'vector', 'with_dims']
+           'filter_bank', 'find_declaration', 'identify', 'is_released_file', 'read_released',
+           'save_converted', 'unwrap_state_dict', 'vector', 'with_dims']

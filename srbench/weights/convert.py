@@ -17,8 +17,8 @@ import numpy as np
 import torch
 
 from .. import __version__
-from ..errors import CheckpointError, PluginError
-from .readers import Released, read_released
+from ..errors import CheckpointError, PluginError, SRBenchError
+from .readers import read_released
 
 CONVERTED_FORMAT = 'srbench-converted/1'
 
@@ -167,7 +167,7 @@ def convert_file(path, weights: str | None = None, model: str | None = None, plu
     if d is None:
         if model is None:
             raise CheckpointError(f'{p} (sha256 {sha}) is not a released file any plugin declares; give '
-                                  '--model NETWORK (and --plugin) to convert it with that plugin\'s converter')
+                                  '--model NETWORK (and --plugin) to convert it with its plugin\'s converter')
         pl = _plugin_of_model(model, plugin)
         conv = (getattr(pl, 'converters', None) or {}).get(model) or next(
             (w.converter for w in pl.weights if w.model == model), None)
@@ -186,6 +186,8 @@ def convert_file(path, weights: str | None = None, model: str | None = None, plu
     fn = _converter(w.converter, f'released weights {w.name!r}')
     try:
         raw = fn(released, w)
+    except SRBenchError:
+        raise
     except (KeyError, IndexError, ValueError) as e:
         raise CheckpointError(f'{p}: converter {w.converter} failed for {w.model}: {type(e).__name__}: {e}') \
             from None
@@ -196,7 +198,8 @@ def convert_file(path, weights: str | None = None, model: str | None = None, plu
     meta = dict(format=CONVERTED_FORMAT, source_file=p.name, source_path=str(p.resolve()), source_sha256=sha,
                 declared_sha256=w.sha256 if w.url else None, sha256_ok=(w.sha256 == sha),
                 weights=w.name, plugin=d.plugin.name, model=dict(type=w.model, **dict(w.args)),
-                converter=w.converter, reader=released.kind + (f' ({released.note})' if released.note else ''),
+                converter=w.converter,
+                reader=released.kind + (f' ({released.note})' if released.note else ''),
                 protocol=w.protocol, url=w.url, url_path=w.path, srbench_version=__version__)
     return Converted(sd, w, d.plugin, meta, [warn] if warn else [])
 

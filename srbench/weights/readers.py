@@ -5,7 +5,8 @@ MatConvNet networks, the layer list -- which the plugins' converters map to srbe
   variables flattened to names -- struct fields ``a.b``, cells 1-based ``a{3}`` in MATLAB's linear order;
 * MatConvNet DagNN (a struct with ``params`` and ``layers``): every parameter by its own name
   (``level1_conv3_f``), the layers (name, type, inputs, outputs, params, block options such as ``crop``)
-  in :attr:`Released.layers`; SimpleNN (a ``layers`` cell of structs with ``weights``): ``<layer>.weights{1}``;
+  in :attr:`Released.layers`; SimpleNN (a ``layers`` cell of structs with ``weights``):
+  ``<layer>.weights{1}``;
 * PyTorch state dicts (loaded ``weights_only=True``): BasicSR's ``params_ema`` / ``params`` (EMA preferred),
   MMagic's ``generator_ema.`` / ``generator.`` prefixes (EMA preferred), ``state_dict`` wrappers and the
   ``module.`` prefix of DataParallel are unwrapped; the keys that remain are the authors' module names.
@@ -143,8 +144,7 @@ def _simplenn(net, path: Path) -> Released:
     for i, layer in enumerate(np.asarray(net['layers']).ravel(), 1):
         rec = layer.ravel()[0] if isinstance(layer, np.ndarray) else layer
         names = rec.dtype.names or ()
-        lname = _str_of(rec['name']) if 'name' in names else '' or f'layer{i}'
-        lname = lname or f'layer{i}'
+        lname = (_str_of(rec['name']) if 'name' in names else '') or f'layer{i}'
         if 'weights' in names:
             for j, w in enumerate(np.asarray(rec['weights']).ravel(order='F'), 1):
                 arrays[f'{lname}.weights{{{j}}}'] = np.asarray(w)
