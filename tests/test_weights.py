@@ -265,7 +265,8 @@ def test_fsrcnn_converter_reads_the_authors_layout(tmp_path, shared_prelu):
     assert set(conv.state_dict) == set(own)
     for k, v in own.items():
         torch.testing.assert_close(conv.state_dict[k], v.float(), msg=k)
-    assert conv.meta['model'] == dict(type='FSRCNN', scale=2, grid='authors') and conv.meta['sha256_ok']
+    assert conv.meta['model'] == dict(type='FSRCNN', scale=2, grid='authors')
+    assert conv.meta['sha256_ok'] is None and conv.meta['declared_sha256'] is None
     with pytest.raises(CheckpointError, match="layers .*m=1 needs 5"):
         convert_file(tmp_path / 'x2.mat', model='FSRCNN', args=dict(scale=2, d=32, s=5, m=1))
 

@@ -76,7 +76,8 @@ def test(config, ckpt=None, out=None, work_dir=None, cfg_options=None, launcher=
     weights_file, provenance = ckpt, None
     if ckpt is not None and _is_released(ckpt):
         # the authors' released file: converted on the fly (same checks as `srbench convert`)
-        weights_file, provenance = _convert_released(ckpt, gname, cfg.work_dir)
+        gen_args = {k: v for k, v in dict(cfg.model.generator).items() if k != 'type'}
+        weights_file, provenance = _convert_released(ckpt, gname, gen_args, cfg.work_dir)
     runner = build_runner(cfg)
     model = runner.model.module if hasattr(runner.model, 'module') else runner.model
     if ckpt is not None:
@@ -119,11 +120,12 @@ def _is_released(ckpt) -> bool:
     return is_released_file(ckpt)
 
 
-def _convert_released(ckpt, gname: str, work_dir) -> tuple[str, dict]:
-    """Convert a released file for a test run: the srbench checkpoint goes to
-    ``<work_dir>/converted/<weights name>.pth``; returns its path and the provenance."""
+def _convert_released(ckpt, gname: str, gen_args: dict, work_dir) -> tuple[str, dict]:
+    """Convert a released file for a test run into the config's network (``gen_args``: its arguments, over
+    the declaration's): the srbench checkpoint goes to ``<work_dir>/converted/<weights name>.pth``; returns
+    its path and the provenance."""
     from ..weights import convert_file, save_converted
-    conv = convert_file(ckpt, model=gname)
+    conv = convert_file(ckpt, model=gname, args=gen_args)
     safe = ''.join(c if c.isalnum() or c in '-_.' else '_' for c in conv.weights.name)
     out = save_converted(conv, Path(work_dir) / 'converted' / f'{safe}.pth')
     meta = dict(conv.meta)

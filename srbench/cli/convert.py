@@ -44,8 +44,8 @@ def run(a) -> int:
     res = convert(a.file, out=a.out, weights=a.weights, model=a.model, plugin=a.plugin, args=_args(a.args))
     for w in res['warnings']:
         print(f'srbench: warning: {w}')
-    print(f'{res["source"]} ({res["weights"]}, sha256 {"ok" if res["sha256_ok"] else "DIFFERS"}) -> '
-          f'{res["out"]}')
+    check = {True: 'sha256 ok', False: 'sha256 DIFFERS from the declaration', None: 'undeclared'}
+    print(f'{res["source"]} ({res["weights"]}, {check[res["sha256_ok"]]}) -> {res["out"]}')
     if res.get('config'):
         print(f'test it: srbench test {res["config"]} --ckpt {res["out"]}')
     return 0

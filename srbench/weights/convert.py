@@ -196,7 +196,8 @@ def convert_file(path, weights: str | None = None, model: str | None = None, plu
     check_state_dict(net, sd, p, w.model)
     sd = {k: sd[k] for k in net.state_dict()}          # the network's order: reproducible bytes
     meta = dict(format=CONVERTED_FORMAT, source_file=p.name, source_path=str(p.resolve()), source_sha256=sha,
-                declared_sha256=w.sha256 if w.url else None, sha256_ok=(w.sha256 == sha),
+                declared_sha256=w.sha256 if w.url else None,
+                sha256_ok=(w.sha256 == sha) if w.url else None,
                 weights=w.name, plugin=d.plugin.name, model=dict(type=w.model, **dict(w.args)),
                 converter=w.converter,
                 reader=released.kind + (f' ({released.note})' if released.note else ''),
