@@ -93,7 +93,8 @@ def entries_of(results, source: str = '?') -> list[Entry]:
 def protocol_signature(e: Entry) -> tuple:
     """What must be equal for two entries to share a table."""
     return tuple(sorted((k, tuple(str(p.get(f)) for f in PROTOCOL_FIELDS)) for k, p in e.protocol.items())) \
-        + (('lr', str(e.data_protocol.get('lr_protocol'))),)
+        + (('lr', str(e.data_protocol.get('lr_protocol'))),) \
+        + ((('eval', str(e.data_protocol['eval_protocol'])),) if e.data_protocol.get('eval_protocol') else ())
 
 
 def describe_protocol(e: Entry) -> str:
@@ -108,6 +109,8 @@ def describe_protocol(e: Entry) -> str:
         parts.append(f'{", ".join(ks)}: protocol `{name}`, {str(ch).upper() if ch else "?"}, {border}')
     lr = e.data_protocol.get('lr_protocol')
     desc = '; '.join(parts) or 'protocol not recorded'
+    if e.data_protocol.get('eval_protocol'):
+        desc = f"the authors' protocol `{e.data_protocol['eval_protocol']}`: " + desc
     if lr:
         desc += f'; LR `{lr}`'
         if e.data_protocol.get('lr'):
