@@ -446,3 +446,18 @@ def test_reproduces_the_paper_on_set5(tmp_path, name, scale, paper):
     res = test(cfg, ckpt=_file(name), work_dir=str(tmp_path / 'w'), out=str(tmp_path / 'r.json'))
     psnr = res['results'][0]['metrics']['PSNR']
     assert abs(psnr - paper) <= 0.05, f'{name} x{scale}: srbench {psnr:.3f} dB, paper {paper}'
+
+
+def test_matconvnet_simplenn_reader(tmp_path):
+    from srbench.weights import read_released
+    layers = np.empty((1, 2), dtype=object)
+    w = np.empty((1, 2), dtype=object)
+    w[0, 0], w[0, 1] = np.ones((3, 3, 1, 8)), np.zeros((8, 1))
+    layers[0, 0] = {'name': 'conv1', 'type': 'conv', 'weights': w, 'pad': np.array([[1, 1, 1, 1]])}
+    layers[0, 1] = {'name': 'relu1', 'type': 'relu'}
+    scipy_io.savemat(tmp_path / 'net.mat', {'net': {'layers': layers, 'meta': {'x': 1.0}}})
+    r = read_released(tmp_path / 'net.mat')
+    assert r.kind == 'matconvnet-simplenn'
+    assert r.arrays['conv1.weights{1}'].shape == (3, 3, 1, 8) and r.arrays['conv1.weights{2}'].shape == (8, 1)
+    assert [ly['name'] for ly in r.layers] == ['conv1', 'relu1']
+    assert r.layer('conv1')['block']['pad'] == [1] * 4
