@@ -138,7 +138,7 @@ def _as_tensor(v, name, path) -> torch.Tensor:
         if a.dtype.kind not in 'biuf':
             raise CheckpointError(f'{path}: tensor {name!r} is not numeric ({a.dtype})')
         t = torch.from_numpy(np.ascontiguousarray(a))
-    return t.to(torch.float32).contiguous() if t.is_floating_point() or t.dtype != torch.bool else t
+    return t.to(torch.float32).contiguous() if t.is_floating_point() else t.contiguous()   # ints: as they are
 
 
 def convert_file(path, weights: str | None = None, model: str | None = None, plugin: str | None = None,
