@@ -48,16 +48,16 @@ PROTOCOLS = {
         y='MATLAB rgb2ycbcr on uint8 (BT.601 limited range), Y rounded to uint8',
         gray='single-channel image used as Y directly',
     ),
+    'basicsr': dict(
+        quantize='SR clipped to [0,1], (x*255).round() (half to even, BasicSR tensor2img); HR uint8',
+        y='BT.601 Y = 16 + (65.481 R + 128.553 G + 24.966 B)/255 in float64, not rounded',
+        gray='grayscale image expanded to RGB first (Y = 16 + 219/255 v)',
+    ),
     'matlab-double': dict(
         quantize='SR clipped to [0,1], not rounded; HR as the data gives it (with the lapsrn-matlab data '
                  'protocol: the Y of the uint8 RGB image in double precision, not rounded)',
         y='MATLAB rgb2ycbcr in double precision (BT.601 limited range), not rounded',
         gray='single-channel image used as Y directly',
-    ),
-    'basicsr': dict(
-        quantize='SR clipped to [0,1], (x*255).round() (half to even, BasicSR tensor2img); HR uint8',
-        y='BT.601 Y = 16 + (65.481 R + 128.553 G + 24.966 B)/255 in float64, not rounded',
-        gray='grayscale image expanded to RGB first (Y = 16 + 219/255 v)',
     ),
 }
 CHANNEL_MODES = ('y', 'rgb')
