@@ -217,9 +217,17 @@ class ModelRecord(_Record):
 
 @dataclass
 class CheckpointRecord(_Record):
-    """The weights that were tested."""
+    """The weights that were tested; ``converted``: the provenance of weights converted from an author's
+    released file (``srbench convert``: source file, its sha256, converter, srbench version, ...)."""
     path: str = _field(_str, required='the checkpoint path (a string)')
     sha256: str | None = _field(_opt(_str))
+    converted: dict | None = _field(_opt(_dict))
+
+    def to_dict(self) -> dict:
+        d = super().to_dict()
+        if d.get('converted') is None:
+            d.pop('converted', None)       # absent unless converted: older files round-trip unchanged
+        return d
     extra: dict = field(default_factory=dict)
 
 

@@ -153,7 +153,6 @@ class ModelInfo:
     trainable: bool = True
     size: SizeRequirements = SizeRequirements()
     receptive_field: int | str | None = None
-    # later: released weights belong here too
 
     def __post_init__(self):
         if self.input not in INPUT_KINDS:
@@ -180,6 +179,97 @@ class ModelInfo:
         return d
 
 
+WEIGHT_FORMATS = ('mat', 'matconvnet-dagnn', 'matconvnet-simplenn', 'caffe-mat', 'torch')
+"""How a released weight file is stored: ``mat`` -- MATLAB variables (v5 through scipy, v7.3 through h5py);
+``matconvnet-dagnn`` / ``matconvnet-simplenn`` -- a MatConvNet network saved as a ``.mat`` file; ``caffe-mat``
+-- Caffe blobs exported to MATLAB; ``torch`` -- a PyTorch state dict (BasicSR ``params`` / ``params_ema``,
+MMagic ``generator.`` / ``generator_ema.`` prefixes, the authors' own module names)."""
+
+
+@dataclass(frozen=True)
+class PaperNumber:
+    """One number a released model must reproduce: data set, scale, metrics, and the table it is from.
+
+    Args:
+        dataset / scale: e.g. ``'Set5'``, 2.
+        metrics: ``{'PSNR': 36.66, 'SSIM': 0.9542}``.
+        table: where the number is printed, e.g. ``'TPAMI 2016, Table 4'`` (required: a number without its
+            source cannot be checked).
+    """
+    dataset: str
+    scale: int
+    metrics: dict
+    table: str
+
+    def __post_init__(self):
+        if not self.table:
+            raise PluginError(f'PaperNumber {self.dataset} x{self.scale}: table (the source) is required')
+        object.__setattr__(self, 'scale', int(self.scale))
+        object.__setattr__(self, 'metrics', {str(k): float(v) for k, v in dict(self.metrics).items()})
+
+    def as_dict(self) -> dict:
+        return dict(dataset=self.dataset, scale=self.scale, metrics=dict(self.metrics), table=self.table)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Released weights a plugin knows: the authors' own model file, in the spirit of MMagic's
+    ``metafile.yml`` *Weights* entries and timm's ``pretrained_cfg``. srbench never ships the file; it
+    converts one the user downloaded (``srbench convert FILE``) and checks it against this declaration.
+
+    Args:
+        name: unique name, e.g. ``'srcnn_9-5-5_imagenet_x2'``.
+        model: the registered network (``'SRCNN'``); ``args``: its constructor arguments for this file.
+        scales: the scales the file serves (one, or several for a multi-scale model such as VDSR).
+        file: the file name as published; ``sha256``: its hash (a mismatch is a warning naming both).
+        url: where the authors published it (repository or page); ``path``: the path inside it.
+        format: one of :data:`WEIGHT_FORMATS`.
+        converter: ``'module:function'`` mapping the file's arrays to the network's state dict, called as
+            ``function(released, weights)`` (:mod:`srbench.weights`); imported only when converting.
+        protocol: the evaluation protocol of the authors' test code (a name of
+            :data:`srbench.data.paired.EVAL_PROTOCOLS`).
+        config: the plugin's test config for this file (``'srcnn_x2_955_released'``).
+        numbers: the paper's numbers it must reproduce (:class:`PaperNumber`, each citing its table).
+        trained_on: the training data, for listings (``'ImageNet'``); ``note``: anything else.
+    """
+    name: str
+    model: str
+    file: str
+    sha256: str
+    url: str
+    format: str
+    converter: str
+    args: dict = field(default_factory=dict)
+    scales: tuple = ()
+    path: str = ''
+    protocol: str = 'srbench'
+    config: str | None = None
+    numbers: tuple = ()
+    trained_on: str = ''
+    note: str = ''
+
+    def __post_init__(self):
+        if self.format not in WEIGHT_FORMATS:
+            raise PluginError(f'Weights {self.name!r}: format must be one of {WEIGHT_FORMATS}, '
+                              f'got {self.format!r}')
+        if ':' not in self.converter:
+            raise PluginError(f"Weights {self.name!r}: converter must be 'module:function', "
+                              f'got {self.converter!r}')
+        sha = str(self.sha256).lower()
+        if len(sha) != 64 or any(c not in '0123456789abcdef' for c in sha):
+            raise PluginError(f'Weights {self.name!r}: sha256 must be 64 hex digits, got {self.sha256!r}')
+        object.__setattr__(self, 'sha256', sha)
+        object.__setattr__(self, 'scales', tuple(int(s) for s in self.scales))
+        object.__setattr__(self, 'numbers', tuple(n if isinstance(n, PaperNumber) else PaperNumber(**n)
+                                                  for n in self.numbers))
+
+    def as_dict(self) -> dict:
+        return dict(name=self.name, model=self.model, args=dict(self.args), scales=list(self.scales),
+                    file=self.file, sha256=self.sha256, url=self.url, path=self.path, format=self.format,
+                    converter=self.converter, protocol=self.protocol, config=self.config,
+                    numbers=[n.as_dict() for n in self.numbers], trained_on=self.trained_on, note=self.note)
+
+
 @dataclass
 class Plugin:
     """A plugin's declaration. See the module docstring for an example.
@@ -198,6 +288,9 @@ class Plugin:
             or the data itself (see :meth:`reference_numbers`).
         paper: bibliographic data (``title``, ``authors``, ``year``, ``venue``, ``url``).
         description: one line for listings.
+        weights: the released weights the plugin knows (:class:`Weights`): what ``srbench convert`` reads.
+        converters: per network name, the ``'module:function'`` converter for files of the authors' layout
+            that no :class:`Weights` declares (``srbench convert FILE --model NET``).
     """
     name: str
     modules: list = field(default_factory=list)
@@ -207,8 +300,23 @@ class Plugin:
     reference: Any = None
     paper: dict = field(default_factory=dict)
     description: str = ''
+    weights: list = field(default_factory=list)
+    converters: dict = field(default_factory=dict)
     # filled in by discovery
     package_dir: Path | None = field(default=None, repr=False)
+
+    def __post_init__(self):
+        ws = [w if isinstance(w, Weights) else Weights(**w) if isinstance(w, dict) else w
+              for w in (self.weights or [])]
+        for w in ws:
+            if not isinstance(w, Weights):
+                raise PluginError(f'plugin {self.name!r}: weights must be srbench.spec.Weights, '
+                                  f'got {type(w).__name__}')
+        names = [w.name for w in ws]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise PluginError(f'plugin {self.name!r}: weights declared twice: {", ".join(dup)}')
+        self.weights = ws
 
     def configs_dir(self) -> Path | None:
         if self.configs is None:

@@ -13,6 +13,13 @@ Geometry: the deconvolution output is exactly ``scale`` times the input and lies
 (:class:`srbench.models.HRGridConvTranspose2d`); with ``edge='replicate'`` (default) convolutions pad
 by edge replication -- as the authors' MATLAB test code (``imfilter(..., 'same', 'replicate')``) --
 and so does the deconvolution, so no pixel near the border sees zeros.
+Pixel grid (``grid``): where the deconvolution puts its output decides everything (a one-pixel shift costs
+4-10 dB). ``'centre'`` (default, srbench's :class:`~srbench.models.HRGridConvTranspose2d`): tap ``u`` of LR
+pixel ``i`` lands on HR ``r·i + u - (9 - r) // 2`` (offset 3 / 3 / 2 at x2 / x3 / x4). ``'authors'``: the
+authors' MATLAB test code (``deconv.m`` of the FSRCNN package) puts it at ``r·i + u - 4`` at every scale --
+the convention the released models were trained for. At x3 the authors' demo then compares its output
+shifted by one pixel (``shave_x3``), which is offset 3 again: so the released x3 model needs ``'centre'``,
+the released x2 / x4 models need ``'authors'`` (1 / 2 HR pixels from srbench's grid).
 Initialisation (Sec. 4.1 of the paper): convolutions with He et al.'s method for PReLU ("msra"),
 the deconvolution with N(0, 0.001²), biases 0; PReLU slopes start at 0.25.
 """
@@ -38,11 +45,18 @@ class FSRCNN(nn.Module):
         deconv_kernel: deconvolution size (the paper: 9).
         edge: ``'replicate'`` (edge padding everywhere; default) or ``'zeros'`` (zero padding, as Caffe
             trains it).
+        grid: ``'centre'`` (srbench's pixel-centre placement) or ``'authors'`` (the FSRCNN authors'
+            ``deconv.m``: offset ``(deconv_kernel - 1) // 2``); see the module docstring.
     """
 
+    GRIDS = ('centre', 'authors')
+
     def __init__(self, scale: int = 3, in_channels: int = 1, out_channels: int = 1, d: int = 56, s: int = 12,
-                 m: int = 4, deconv_kernel: int = 9, edge: str = 'replicate'):
+                 m: int = 4, deconv_kernel: int = 9, edge: str = 'replicate', grid: str = 'centre'):
         super().__init__()
+        if grid not in self.GRIDS:
+            raise ConfigError(f'FSRCNN: grid must be one of {self.GRIDS}, got {grid!r}')
+        self.grid = grid
         if edge not in ('replicate', 'zeros'):
             raise ConfigError(f'FSRCNN: edge must be "replicate" or "zeros", got {edge!r}')
         self.scale = scale
@@ -56,7 +70,8 @@ class FSRCNN(nn.Module):
             layers += [conv(s, s, 3), nn.PReLU(s, 0.25)]
         layers += [conv(s, d, 1), nn.PReLU(d, 0.25)]
         self.body = nn.Sequential(*layers)
-        self.deconv = HRGridConvTranspose2d(d, out_channels, deconv_kernel, scale, edge=edge)
+        self.deconv = HRGridConvTranspose2d(d, out_channels, deconv_kernel, scale, edge=edge,
+                                            offset=(deconv_kernel - 1) // 2 if grid == 'authors' else None)
         nn.init.normal_(self.deconv.weight, 0.0, 1e-3)
         nn.init.zeros_(self.deconv.bias)
 

@@ -80,16 +80,21 @@ def entries_of(results, source: str = '?') -> list[Entry]:
                               lr_protocol=data.get('lr_protocol'))
                       for k, p in row.protocol.metrics.items()}
         metrics = {k: v for k, v in row.metrics.items() if not k.endswith('_num_inf')}
-        out.append(Entry(model=res.model.name, plugin=res.model.plugin, dataset=row.dataset, scale=row.scale,
+        # weights converted from an author's release: one model per released file, compared with the
+        # numbers its declaration cites
+        weights = ((res.checkpoint.converted or {}).get('weights') if res.checkpoint else None) or None
+        out.append(Entry(model=f'{res.model.name} ({weights})' if weights else res.model.name,
+                         plugin=res.model.plugin, dataset=row.dataset, scale=row.scale,
                          metrics=metrics, protocol=per_metric, data_protocol=data, source=source,
-                         date=str(res.date or '')))
+                         date=str(res.date or ''), extra=dict(weights=weights) if weights else {}))
     return out
 
 
 def protocol_signature(e: Entry) -> tuple:
     """What must be equal for two entries to share a table."""
     return tuple(sorted((k, tuple(str(p.get(f)) for f in PROTOCOL_FIELDS)) for k, p in e.protocol.items())) \
-        + (('lr', str(e.data_protocol.get('lr_protocol'))),)
+        + (('lr', str(e.data_protocol.get('lr_protocol'))),) \
+        + ((('eval', str(e.data_protocol['eval_protocol'])),) if e.data_protocol.get('eval_protocol') else ())
 
 
 def describe_protocol(e: Entry) -> str:
@@ -104,6 +109,8 @@ def describe_protocol(e: Entry) -> str:
         parts.append(f'{", ".join(ks)}: protocol `{name}`, {str(ch).upper() if ch else "?"}, {border}')
     lr = e.data_protocol.get('lr_protocol')
     desc = '; '.join(parts) or 'protocol not recorded'
+    if e.data_protocol.get('eval_protocol'):
+        desc = f"the authors' protocol `{e.data_protocol['eval_protocol']}`: " + desc
     if lr:
         desc += f'; LR `{lr}`'
         if e.data_protocol.get('lr'):
@@ -111,16 +118,27 @@ def describe_protocol(e: Entry) -> str:
     return desc
 
 
-def reference_rows(plugin: str | None, model: str) -> tuple[list[dict], str | None]:
+def reference_rows(plugin: str | None, model: str,
+                   weights: str | None = None) -> tuple[list[dict], str | None]:
     """(rows, source) of the plugin's reference numbers that apply to ``model``; each row carries
-    its full declared protocol (top level merged with the row's own)."""
+    its full declared protocol (top level merged with the row's own). For weights converted from an
+    author's release (``weights``: the declaration's name) the references are the numbers the declaration
+    cites for that very model (:class:`srbench.spec.Weights`), labelled ``paper``."""
     if not plugin:
         return [], None
     from ..lookup import get_plugin
     try:
-        ref = get_plugin(plugin).reference_numbers() or {}
+        pl = get_plugin(plugin)
+        ref = pl.reference_numbers() or {}
     except (PluginError, KeyError, LookupError):
         return [], None
+    if weights:
+        w = next((w for w in getattr(pl, 'weights', []) if w.name == weights), None)
+        if w is None:
+            return [], None
+        rows = [dict(label='paper', dataset=n.dataset, scale=n.scale, metrics=dict(n.metrics), note=n.table,
+                     protocol=dict(channel='y', crop_border='scale')) for n in w.numbers]
+        return rows, f"the numbers plugin {plugin!r} declares for its released weights {weights!r}"
     top = ref.get('protocol') or {}
     rows = []
     for r in ref.get('results') or []:
@@ -156,7 +174,7 @@ def leaderboard_table(entries: list[Entry], metrics=None, refs=None, merge_scale
     (``merge_scales``: the scales stacked in it) or per (data set, scale), each cell ours and then the
     selected references' numbers, marked where a reference's protocol differs or is not declared."""
     e0 = entries[0]
-    rows_ref, ref_source = reference_rows(e0.plugin, e0.model)
+    rows_ref, ref_source = reference_rows(e0.plugin, e0.model, e0.extra.get('weights'))
     have = {k for e in entries for k in e.metrics}
     cols = [m for m in METRIC_ORDER if m in have] + sorted(have - set(METRIC_ORDER))
     if metrics:

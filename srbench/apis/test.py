@@ -162,7 +162,7 @@ def prepare_test_cfg(config, ckpt=None, work_dir=None, cfg_options=None, launche
         raise ConfigError(f'--ckpt is required: {gname} has weights (only weight-free models such as Bicubic '
                           'test without one)')
     validate_config(cfg)
-    if ckpt is not None:
+    if ckpt is not None and not _is_released(ckpt):
         load_checkpoint_file(ckpt)   # exists and is a checkpoint: a clear error now
     cfg.work_dir = work_dir_for(cfg, work_dir)
     # unique name: two test runs in one process and one second must not share MMEngine's instances
@@ -197,6 +197,11 @@ def test(config, ckpt=None, out=None, work_dir=None, cfg_options=None, launcher=
     cfg = prepare_test_cfg(config, ckpt, work_dir, cfg_options, launcher)     # checks first: one clear error
     training = training_info(raw, ckpt)
     gname, info, plugin = model_info_of(cfg)
+    weights_file, provenance = ckpt, None
+    if ckpt is not None and _is_released(ckpt):
+        # the authors' released file: converted on the fly (same checks as `srbench convert`)
+        gen_args = {k: v for k, v in dict(cfg.model.generator).items() if k != 'type'}
+        weights_file, provenance = _convert_released(ckpt, gname, gen_args, cfg.work_dir)
     # refuse an output that cannot be written before the (long) evaluation, not after it
     check_writable(cfg.work_dir, 'work dir', is_dir=True)
     if out:
@@ -206,7 +211,9 @@ def test(config, ckpt=None, out=None, work_dir=None, cfg_options=None, launcher=
     runner = build_runner(cfg)
     model = runner.model.module if hasattr(runner.model, 'module') else runner.model
     if ckpt is not None:
-        load_weights(model, ckpt, strict=True)
+        loaded = load_weights(model, weights_file, strict=True)
+        if provenance is None:
+            provenance = (loaded.get('meta') or {}).get('converted') if isinstance(loaded, dict) else None
         runner._has_loaded = True
     if tile is not None or tile_overlap is not None or self_ensemble:
         model.test_cfg = dict(tile=tile, tile_overlap=tile_overlap, self_ensemble=bool(self_ensemble))
@@ -227,7 +234,8 @@ def test(config, ckpt=None, out=None, work_dir=None, cfg_options=None, launcher=
                           input_kind=info.input, channels=info.channels, scales=list(info.scales),
                           multiscale=info.multiscale,
                           params=sum(p.numel() for p in model.parameters())),
-        checkpoint=(CheckpointRecord(path=str(Path(ckpt).resolve()), sha256=sha256_file(ckpt))
+        checkpoint=(CheckpointRecord(path=str(Path(ckpt).resolve()), sha256=sha256_file(ckpt),
+                                     converted=provenance)
                     if ckpt else None),
         results=list(loop.results),
         skipped=list(loop.skipped),
@@ -250,6 +258,24 @@ def test(config, ckpt=None, out=None, work_dir=None, cfg_options=None, launcher=
     if save_images:
         res['saved_images'] = recorder.saved
     return res
+
+
+def _is_released(ckpt) -> bool:
+    from ..weights import is_released_file
+    return is_released_file(ckpt)
+
+
+def _convert_released(ckpt, gname: str, gen_args: dict, work_dir) -> tuple[str, dict]:
+    """Convert a released file for a test run into the config's network (``gen_args``: its arguments, over
+    the declaration's): the srbench checkpoint goes to ``<work_dir>/converted/<weights name>.pth``; returns
+    its path and the provenance."""
+    from ..weights import convert_file, save_converted
+    conv = convert_file(ckpt, model=gname, args=gen_args)
+    safe = ''.join(c if c.isalnum() or c in '-_.' else '_' for c in conv.weights.name)
+    out = save_converted(conv, Path(work_dir) / 'converted' / f'{safe}.pth')
+    meta = dict(conv.meta)
+    meta['converted_checkpoint'] = str(out)
+    return str(out), meta
 
 
 def _records():

@@ -44,6 +44,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ('complexity', 'complexity'),
     ('compare', 'compare'),
     ('data', 'data'),
+    ('convert', 'convert'),
 )
 """(command name, module name in :mod:`srbench.cli`), in the order ``srbench --help`` lists them."""
 

@@ -10,12 +10,18 @@ HELP = 'list installed plugins, their status and networks'
 
 def add_arguments(p) -> None:
     p.add_argument('--json', action='store_true', help='machine-readable output')
+    p.add_argument('--weights', action='store_true',
+                   help="the authors' released weights the plugins know (file, sha256, protocol, paper numbers)")
 
 
 def run(a) -> int:
     from ..discovery import autoload_enabled, records
     from ..lookup import format_table, plugin_warnings
     recs = records()
+    if a.weights:
+        from ..weights.listing import format_weights
+        print(format_weights())
+        return 0
     if a.json:
         print(json.dumps([dict(r.as_dict(), warnings=plugin_warnings(r)) for r in recs], indent=1))
         return 0

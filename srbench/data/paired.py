@@ -9,15 +9,26 @@ is part of the evaluation protocol and goes into every result (:meth:`PairedImag
   disk, as in SelfExSR's and A+'s data; with Bicubic this reproduces the seed's Bicubic table;
 * ``lr_from='y'``, ``quantize_lr=False`` (``y-double``; default for Y networks): ``imresize`` of the
   rounded Y channel / 255 in double precision, not rounded -- SRCNN's, VDSR's and DRRN's test code.
+
+A network that takes the bicubic-upsampled Y (SRCNN, VDSR, DRCN, DRRN) given a uint8 RGB LR (``rgb-uint8``
+or LR files) gets the LR's Y in float, not rounded, upsampled in double precision -- what the authors' code
+does with an LR image (``rgb2ycbcr(im2double(lr))``, ``imresize`` in double). Rounding that Y and upsampling
+in uint8, as srbench did before, cost VDSR 0.25-0.67 dB, and no author's code does it.
+
+The authors' evaluation protocols are named (:data:`EVAL_PROTOCOLS`): ``eval_protocol='lapsrn-matlab'`` sets
+how the LR is made as that paper's test code does, and the name and its description go into every result
+(``protocol.data.eval_protocol``), so a row can be computed -- and recognised -- exactly as the paper did.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from ..errors import ConfigError, DataError
 from ..registry import DATASETS
 from ..transforms.color import to_channels
-from ..transforms.degrade import LR_SOURCES, make_test_pair, upsample
+from ..transforms.degrade import LR_SOURCES, make_lr, make_test_pair, upsample
 from ..transforms.paired import mod_crop
 from .common import SRDatasetBase
 from .io import imread, list_images
@@ -32,6 +43,24 @@ LR_PROTOCOLS = {
     'y-uint8': 'MATLAB imresize bicubic (antialiased) 1/scale of the uint8 Y (rgb2ycbcr of the mod-cropped '
                'HR, rounded), rounded to uint8 after each dimension',
 }
+
+
+EVAL_PROTOCOLS = {
+    'srcnn-matlab': dict(
+        lr_from='y', quantize_lr=False,
+        description="SRCNN's demo_SR.m (also FSRCNN's demo_FSRCNN.m, VDSR's numbers): Y = rgb2ycbcr of the "
+                    'uint8 image, rounded; mod-crop; LR = imresize(Y/255, 1/scale) in floating point, not '
+                    'rounded; SR uint8(sr*255); PSNR on Y, border = scale'),
+    'lapsrn-matlab': dict(
+        lr_from='rgb', quantize_lr=False, hr_float=True, metric=dict(protocol='matlab-double'),
+        description="LapSRN's test_LapSRN.m: LR = imresize(im2double(RGB), 1/scale), not rounded; its Y = "
+                    'rgb2ycbcr in double, not rounded; HR Y = rgb2ycbcr(im2double(HR)), not rounded; '
+                    'PSNR/SSIM on these double Y, border = scale (metric protocol matlab-double; the authors '
+                    'round the RGB made of SR Y and bicubic CbCr to uint8 first, which srbench leaves out: '
+                    '< 0.01 dB)'),
+}
+"""The authors' evaluation protocols by name: the ``PairedImageDataset`` arguments each sets, and what it
+is (recorded in results). ``srbench`` -- no name -- is the default of the module docstring."""
 
 
 def _match_lr(hr_files, lr_dir, tmpl: str, key: str):
@@ -64,8 +93,20 @@ class PairedImageDataset(SRDatasetBase):
     """
 
     def __init__(self, hr_dir, scale, lr_dir=None, input_kind=None, channels=None, lr_from=None,
-                 quantize_lr=None, lr_tmpl: str = '{}', name: str | None = None):
+                 quantize_lr=None, lr_tmpl: str = '{}', name: str | None = None, eval_protocol=None):
         super().__init__(scale, input_kind, channels, name)
+        if eval_protocol is not None:
+            if eval_protocol not in EVAL_PROTOCOLS:
+                raise ConfigError(f'PairedImageDataset: unknown eval_protocol {eval_protocol!r}; expected '
+                                  f'one of {", ".join(EVAL_PROTOCOLS)}')
+            named = EVAL_PROTOCOLS[eval_protocol]
+            for k, v in (('lr_from', lr_from), ('quantize_lr', quantize_lr)):
+                if v is not None and v != named[k]:
+                    raise ConfigError(f'PairedImageDataset: {k}={v!r} contradicts eval_protocol '
+                                      f'{eval_protocol!r} ({k}={named[k]!r})')
+            lr_from, quantize_lr = named['lr_from'], named['quantize_lr']
+        self.eval_protocol = eval_protocol
+        self.hr_float = bool(eval_protocol and EVAL_PROTOCOLS[eval_protocol].get('hr_float'))
         if self.scale is None:
             raise ConfigError('PairedImageDataset: scale is required')
         if lr_from is None:
@@ -99,14 +140,35 @@ class PairedImageDataset(SRDatasetBase):
         lp = self.lr_protocol
         lr = f'read from {self.lr_dir}' if lp == 'files' else LR_PROTOCOLS[lp]
         if self.channels == 'y' and self.lr_from == 'rgb':
-            lr += ', then its Y (rgb2ycbcr' + (' on uint8, rounded)' if self.quantize_lr or lp == 'files'
-                                              else ' in float, not rounded)')
-        return dict(hr=f'mod-cropped to a multiple of {self.scale}',
+            if self._float_y:
+                lr += ', then its Y (rgb2ycbcr in float, not rounded; upsampled in double precision)'
+            else:
+                lr += ', then its Y (rgb2ycbcr' + (' on uint8, rounded)' if self.quantize_lr or lp == 'files'
+                                                  else ' in float, not rounded)')
+        hr_text = f'mod-cropped to a multiple of {self.scale}'
+        if self.hr_float and self.channels == 'y':
+            hr_text += '; its Y in double precision, not rounded'
+        named = {} if self.eval_protocol is None else dict(
+            eval_protocol=self.eval_protocol,
+            eval_protocol_info=EVAL_PROTOCOLS[self.eval_protocol]['description'])
+        return dict(**named, hr=hr_text,
                     channels=('Y of MATLAB rgb2ycbcr on uint8, rounded (gray images used as Y)'
                               if self.channels == 'y' else 'RGB (gray images repeated to 3 channels)'),
                     lr_protocol=lp, lr=lr,
                     input=('LR' if self.input_kind == 'lr' else
                            'LR upsampled to the HR size with MATLAB imresize bicubic'))
+
+    @property
+    def _float_y(self) -> bool:
+        """A bicubic-input Y network given a uint8 RGB LR: its Y in float, upsampled in double (see the
+        module docstring)."""
+        return (self.input_kind == 'bicubic' and self.channels == 'y' and self.lr_from == 'rgb'
+                and (self.quantize_lr or self.lr_files is not None))
+
+    def _y_of(self, lr):
+        if self._float_y and lr.dtype == np.uint8:
+            lr = lr.astype(np.float64) / 255.0
+        return to_channels(lr, self.channels)
 
     def load_pair(self, i):
         """(HR, LR, is_gray): H×W×C arrays in the dataset's channel mode."""
@@ -115,7 +177,7 @@ class PairedImageDataset(SRDatasetBase):
         gray = src.ndim == 2
         if self.lr_files is not None:
             hr = mod_crop(to_channels(src, self.channels), s)
-            lr = to_channels(imread(self.lr_files[i]), self.channels)
+            lr = self._y_of(imread(self.lr_files[i]))
             if lr.shape[0] * s != hr.shape[0] or lr.shape[1] * s != hr.shape[1]:
                 raise DataError(
                     f'LR image {self.lr_files[i]} is {lr.shape[1]}x{lr.shape[0]}, but HR {path.name} '
@@ -124,7 +186,12 @@ class PairedImageDataset(SRDatasetBase):
             return hr, lr, gray
         if min(src.shape[:2]) < s:
             raise DataError(f'HR image {path} ({src.shape[1]}x{src.shape[0]}) is smaller than scale {s}')
+        if self._float_y:
+            base = mod_crop(src, s)
+            return to_channels(base, 'y'), self._y_of(make_lr(base, s, True)), gray
         hr, lr = make_test_pair(src, s, self.channels, self.lr_from, self.quantize_lr)
+        if self.hr_float:              # the Y of the uint8 HR in double, not rounded (LapSRN's test code)
+            hr = to_channels(mod_crop(src, s).astype(np.float64) / 255.0, self.channels)
         return hr, lr, gray
 
     def __getitem__(self, i):

@@ -14,6 +14,10 @@ Protocol ``matlab`` (default; the classic papers' MATLAB evaluation code, e.g. S
   * ``crop_border`` pixels (default: the scale) are removed on every side before comparing;
   * the metric is computed in double precision on the uint8 values (0..255).
 
+Protocol ``matlab-double`` (LapSRN's test code, ``psnr``/``ssim`` of MATLAB on ``rgb2ycbcr`` of double
+images): nothing is rounded -- SR clipped to [0, 1], HR as the data gives it (float Y of the uint8 HR with the
+``lapsrn-matlab`` data protocol), Y of RGB in double precision; same border cropping.
+
 Protocol ``basicsr`` (BasicSR / MMagic-era Python code, to compare with numbers from that work):
   * SR is clipped and rounded like BasicSR's ``tensor2img`` (``(x * 255).round()``, half to even);
   * ``channel='y'``: Y = 16 + (65.481 R + 128.553 G + 24.966 B) / 255 in floating point, *not* rounded;
@@ -50,6 +54,12 @@ PROTOCOLS = {
         quantize='SR clipped to [0,1], (x*255).round() (half to even, BasicSR tensor2img); HR uint8',
         y='BT.601 Y = 16 + (65.481 R + 128.553 G + 24.966 B)/255 in float64, not rounded',
         gray='grayscale image expanded to RGB first (Y = 16 + 219/255 v)',
+    ),
+    'matlab-double': dict(
+        quantize='SR clipped to [0,1], not rounded; HR as the data gives it (with the lapsrn-matlab data '
+                 'protocol: the Y of the uint8 RGB image in double precision, not rounded)',
+        y='MATLAB rgb2ycbcr in double precision (BT.601 limited range), not rounded',
+        gray='single-channel image used as Y directly',
     ),
 }
 CHANNEL_MODES = ('y', 'rgb')
@@ -204,6 +214,11 @@ def prepare_pair(pred: torch.Tensor, gt: torch.Tensor, meta: dict, protocol: str
         p, g = p[:, b:h - b, b:w - b], g[:, b:h - b, b:w - b]
     if protocol == 'matlab':
         sr, hr = (_matlab_channels(t, channel, gray) for t in (p, g))
+    elif protocol == 'matlab-double':          # the LapSRN authors' evaluation: Y in double, never rounded
+        sr = p.detach().cpu().to(torch.float64).clamp(0.0, 1.0).permute(1, 2, 0).numpy() * 255.0
+        hr = g.detach().cpu().to(torch.float64).permute(1, 2, 0).numpy() * 255.0
+        if channel == 'y' and sr.shape[2] == 3:
+            sr, hr = (16.0 + (x * _Y_COEF).sum(axis=2, keepdims=True) for x in (sr, hr))
     else:
         sr, hr = to_uint8_half_even(p), to_uint8_half_even(g)
         if channel == 'y':

@@ -51,10 +51,15 @@ class HRGridConvTranspose2d(nn.ConvTranspose2d):
             in Caffe/MatConvNet); ``'replicate'`` -- the input is edge-padded first, so that every
             output pixel gets the whole kernel (an interpolation kernel then keeps a constant image
             constant up to the border).
+        offset: ``c0``, where tap ``k`` of input pixel ``i`` lands (``r·i + k - c0``); default
+            ``(kernel_size - stride) // 2`` (pixel centres). Released models trained under another
+            convention need theirs: the FSRCNN authors' ``deconv.m`` uses ``(kernel_size - 1) // 2`` = 4 for a
+            9×9 kernel at every scale (srbench's default is 3 / 3 / 2 at x2 / x3 / x4); a one-pixel shift
+            costs 4-10 dB.
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int, stride: int, bias: bool = True,
-                 edge: str = 'zeros'):
+                 edge: str = 'zeros', offset: int | None = None):
         ok = isinstance(kernel_size, int) and isinstance(stride, int) and 1 <= stride <= kernel_size
         if not ok:
             raise ConfigError(f'HRGridConvTranspose2d: need integers kernel_size >= stride >= 1, got '
@@ -63,7 +68,11 @@ class HRGridConvTranspose2d(nn.ConvTranspose2d):
             raise ConfigError(f'HRGridConvTranspose2d: edge must be "zeros" or "replicate", got {edge!r}')
         super().__init__(in_channels, out_channels, kernel_size, stride=stride, padding=0, bias=bias)
         self.edge = edge
-        self.c0 = c0 = (kernel_size - stride) // 2
+        if offset is not None and (isinstance(offset, bool) or not isinstance(offset, int)
+                                   or not 0 <= offset <= kernel_size - 1):
+            raise ConfigError(f'HRGridConvTranspose2d: offset must be an integer in [0, {kernel_size - 1}], '
+                              f'got {offset!r}')
+        self.c0 = c0 = (kernel_size - stride) // 2 if offset is None else offset
         # edge padding so that every output pixel gets all its taps: the first output needs inputs down to
         # -ceil((K - r - c0) / r), the last up to h - 1 + 1 + floor((c0 - 1) / r)
         rep = edge == 'replicate'
@@ -77,10 +86,13 @@ class HRGridConvTranspose2d(nn.ConvTranspose2d):
             x = F.pad(x, (a, b, a, b), mode='replicate')
         y = F.conv_transpose2d(x, self.weight, self.bias, stride=r)
         c = a * r + self.c0
-        return y[..., c:c + r * h, c:c + r * w]
+        y = y[..., c:c + r * h, c:c + r * w]
+        if y.shape[-2] < r * h or y.shape[-1] < r * w:     # offset > kernel - stride, no replicate edge
+            y = F.pad(y, (0, r * w - y.shape[-1], 0, r * h - y.shape[-2]))
+        return y
 
     def extra_repr(self) -> str:
-        return super().extra_repr() + f', edge={self.edge}'
+        return super().extra_repr() + f', edge={self.edge}, offset={self.c0}'
 
 
 def bilinear_kernel(size: int, stride: int) -> torch.Tensor:

@@ -1,0 +1,1 @@
+_base_ = ['../plugins/lapsrn/configs/lapsrn_x4_released.py']

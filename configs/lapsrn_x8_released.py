@@ -1,0 +1,1 @@
+_base_ = ['../plugins/lapsrn/configs/lapsrn_x8_released.py']

@@ -1,0 +1,1 @@
+_base_ = ['../plugins/vdsr/configs/vdsr_x234_released.py']
