@@ -9,3 +9,10 @@ Importing :mod:`srbench` is cheap (no torch). The heavy parts live in sub-packag
 __version__ = '0.1.0'
 
 from .errors import SRBenchError  # noqa: E402,F401
+
+# With pyiqa installed, MMEngine's optimizer registry imports `transformers`, which imports `bitsandbytes`, whose
+# CPU backend logs "Failed to load CPU gemm_4bit_forward from kernels-community ..." on every start: a kernel
+# srbench never uses. Keep that logger to errors (it is not srbench's; nothing else is changed).
+import logging as _logging  # noqa: E402
+
+_logging.getLogger('bitsandbytes').setLevel(_logging.ERROR)
