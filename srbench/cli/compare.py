@@ -11,7 +11,7 @@ def add_arguments(p) -> None:
     p.add_argument('sources', nargs='+', metavar='SOURCE',
                    help='--save-images folders (crops), or results JSONs (--plot)')
     p.add_argument('--out', required=True, help='the PNG to write')
-    p.add_argument('--scale', type=int, required=True)
+    p.add_argument('--scale', type=int, required=True, help='the scale of the results to show (e.g. 4)')
     p.add_argument('--image', help='crops: the test image\'s name (file stem)')
     p.add_argument('--box', type=int, nargs=4, metavar=('X', 'Y', 'W', 'H'),
                    help='crops: the crop, HR pixels')

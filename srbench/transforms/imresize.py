@@ -221,16 +221,25 @@ def _resize_axis_torch(x, plan: _AxisPlan, is_uint8: bool, dtype):
     groups = -(-n // q)            # group g = output rows g*q .. g*q + q - 1 (one per phase)
     per = max(1, _CHUNK // max(1, b * m)) if x.device.type == 'cpu' else groups   # rows per phase and chunk
     acc = tmp = None
+    grad = x.requires_grad and torch.is_grad_enabled()
     for g0 in range(0, groups, per):
         for p in range(min(q, n)):
             g1 = min(g0 + per, len(range(p, n, q)))
             r = g1 - g0
             if r <= 0:
                 continue
+            wp = phase_w[p]
+            if grad:                 # autograd (e.g. a receptive-field measurement): no out= buffers
+                acc = None
+                for k in range(taps):
+                    s0 = int(plan.start[p, k]) + d * g0
+                    src = xp[:, s0:s0 + d * (r - 1) + 1:d] if d else xp[:, s0:s0 + 1]
+                    acc = src * wp[k, g0:g1] if acc is None else acc + src * wp[k, g0:g1]
+                out[:, p + q * g0:p + q * (g1 - 1) + 1:q] = round_sat(acc) if is_uint8 else acc
+                continue
             if acc is None or acc.shape[1] != r:
                 acc = torch.empty((b, r, m), dtype=dtype, device=x.device)
                 tmp = torch.empty_like(acc)
-            wp = phase_w[p]
             for k in range(taps):
                 s0 = int(plan.start[p, k]) + d * g0
                 src = xp[:, s0:s0 + d * (r - 1) + 1:d] if d else xp[:, s0:s0 + 1]   # d = 0: one row for all
