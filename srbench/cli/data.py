@@ -14,7 +14,7 @@ HELP = 'check benchmark data (Set5, Set14, BSD100, Urban100, T91, BSD200) agains
 
 
 def add_arguments(p) -> None:
-    sub = p.add_subparsers(dest='data_cmd', required=True, metavar='ACTION')
+    sub = p.add_subparsers(dest='data_cmd', required=True, metavar='ACTION', help='what to do with the data (check)')
     c = sub.add_parser('check', help='compare ROOT/<Set>/HR/* with the manifest of the standard sets '
                                      '(names, sizes, channels, hashes of the decoded pixels)')
     c.add_argument('root', metavar='ROOT',
