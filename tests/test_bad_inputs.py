@@ -44,6 +44,7 @@ def bad(tmp_path_factory, photos):
     (d / 'nomodel_x3.py').write_text('x = 1\n')
     (d / 'h5missing_x3.py').write_text(f"_base_ = [{str(REPO / 'configs' / 'espcn_x3.py')!r}]\n"
                                        f"train_dataloader = dict(dataset=dict(h5_path={str(d / 'no.h5')!r}))\n")
+    (d / 'badarg_x3.py').write_text(f"_base_ = [{str(DEMO)!r}]\ntrain_cfg = dict(max_iter=10)\n")
     (d / 'wd_empty').mkdir()
     return d
 
@@ -67,6 +68,12 @@ CASES = [
      "unknown model type 'ESPNC'", None),
     ('train-option-typo-top', 'train.py', [DEMO, '--cfg-options', 'trian_cfg.max_iters=2'], "'train_cfg'", None),
     ('train-option-typo-arg', 'train.py', [DEMO, '--cfg-options', 'train_cfg.max_iter=2'], "'max_iters'", None),
+    ('train-option-typo-network', 'train.py', [DEMO, '--cfg-options', 'model.generator.mid_channel=3'],
+     "model.generator is type ESPCN, which takes no argument 'mid_channel'", None),
+    ('train-option-typo-dataset', 'train.py', [DEMO, '--cfg-options', 'train_dataloader.dataset.patch_sise=3'],
+     "is type RandomCropDataset, which takes no argument 'patch_sise' (did you mean 'patch_size'", None),
+    ('train-config-bad-argument', 'train.py', ['{B}/badarg_x3.py'],
+     "train_cfg is type IterBasedTrainLoop, which takes no argument 'max_iter' (did you mean 'max_iters'", None),
     ('train-option-no-equals', 'train.py', [DEMO, '--cfg-options', 'train_cfg.max_iters'], 'key=value', None),
     ('train-option-expression', 'train.py', [DEMO, '--cfg-options', "test_evaluator=[dict(type='PSNR')]"],
      'not Python expressions', None),
