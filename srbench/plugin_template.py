@@ -13,7 +13,7 @@ The template is package data (``srbench/templates/plugin/*.tmpl``), rendered wit
       src/srbench_plugin_NAME/paper.json   the reference numbers' skeleton
       tests/conftest.py, tests/test_NAME.py
 
-The README's "Writing a plugin" section shows the same files, rendered for the name ``mynet``
+docs/plugins.md's "Writing a plugin" section shows the same files, rendered for the name ``mynet``
 (``tests/test_new_plugin.py`` keeps them equal).
 """
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """``srbench new-plugin``: the template renders for a name, refuses bad names and existing folders, and the
-README's "Writing a plugin" section shows exactly what it writes. (Installing the written plugin, training,
+docs/plugins.md's "Writing a plugin" section shows exactly what it writes. (Installing the written plugin, training,
 testing and uninstalling it: tests/test_wheel.py.)"""
 import re
 
@@ -11,7 +11,7 @@ from srbench.plugin_template import LAYOUT, TEMPLATES, new_plugin, render
 
 
 def test_readme_section_is_the_template_rendered():
-    text = (REPO / 'README.md').read_text()
+    text = (REPO / 'docs' / 'plugins.md').read_text()
     files = render('mynet')
     blocks = re.findall(r'<!-- srbench new-plugin mynet: (\S+) -->\n```\w*\n(.*?)```\n', text, re.S)
     assert {rel for rel, _ in blocks} >= {'pyproject.toml', 'src/srbench_plugin_mynet/__init__.py',

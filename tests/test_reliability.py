@@ -227,3 +227,20 @@ def test_unwritable_outputs_are_one_line_before_the_work(tmp_path, photos):
     assert line == ('srbench: error: --output /proc/srbench_p.h5 cannot be created: cannot write in /proc '
                     '(No such file or directory)'), line
     assert not os.path.exists('/proc/srbench_p.h5')
+
+
+# -- 10. a results file without a protocol is never put beside the paper's numbers unmarked -----------------------
+def test_results_without_protocol_are_marked_beside_the_papers(tmp_path):
+    import json
+
+    from conftest import REPO
+    from srbench.apis.leaderboard import leaderboard
+    data = json.loads((REPO / 'tests' / 'data' / 'results_v1_bicubic_set5.json').read_text())
+    plain = leaderboard([str(REPO / 'tests' / 'data' / 'results_v1_bicubic_set5.json')])
+    assert 'our result records no protocol' not in plain
+    for r in data['results']:
+        r.pop('protocol', None)
+    f = tmp_path / 'noprot.json'
+    f.write_text(json.dumps(data))
+    md = leaderboard([str(f)])
+    assert 'our result records no protocol' in md, md

@@ -170,7 +170,7 @@ def run_demo(work_dir='work_dirs/demo', minutes=None, iters=None, threads=None, 
         f'{time.time() - t0:.0f} s in all). Results: {espcn["out"]}, {bicubic["out"]}')
     if cut:
         log(f'NOTE: training was cut short by the time limit ({done} of {n_iter} iterations): these are not '
-            f'the converged numbers (README: +0.50 dB after {n_iter}). Run `srbench demo --minutes '
+            f'the converged numbers (README quick start: +0.50 dB after {n_iter}). Run `srbench demo --minutes '
             f'{_more_minutes(limit, done, n_iter)}` to give it the time it needs.')
     log(f'Pictures: {images["comparison"]} (LR, Bicubic, ESPCN, HR side by side); SR images in '
         f'{images["sr_dir"]}')
@@ -202,7 +202,7 @@ def next_commands(config: str, ckpt: str | None, espcn_json: str, bicubic_json: 
         f'  srbench leaderboard {rel(espcn_json)} {rel(bicubic_json)}',
         '      # the two runs as a leaderboard table',
         '  srbench data check $SRBENCH_DATA_ROOT',
-        '      # check your copy of Set5/Set14/BSD100/Urban100 (README: Getting the benchmark data)',
+        '      # check your copy of Set5/Set14/BSD100/Urban100 (docs/user-guide.md: Getting the benchmark data)',
         '  srbench train espcn_x3 && srbench test espcn_x3 --ckpt work_dirs/espcn_x3/iter_100000.pth',
         '      # ESPCN x3 with the paper\'s recipe, tested on the benchmark sets',
     ]

@@ -151,8 +151,10 @@ def reference_rows(plugin: str | None, model: str,
 
 
 def _protocol_mismatch(ref_prot: dict, ours: dict | None) -> list[str]:
-    if not ref_prot or not ours:
+    if not ref_prot:
         return []
+    if not ours or all(ours.get(f) is None for f in PROTOCOL_FIELDS):
+        return ['our result records no protocol']      # a results file without one: never beside them silently
     out = []
     for f in PROTOCOL_FIELDS:
         if f in ref_prot and ours.get(f) is not None and str(ref_prot[f]) != str(ours.get(f)):

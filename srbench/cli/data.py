@@ -3,7 +3,7 @@
 
 One line per problem (missing set folder, missing / extra / duplicate image, size, channels or decoded
 pixels that differ), then one summary line per set; exit status 0 when everything matches, 1 otherwise
-(2 for an error in the arguments, as every srbench command). See srbench/data/check.py and README.md
+(2 for an error in the arguments, as every srbench command). See srbench/data/check.py and docs/user-guide.md
 "Getting the benchmark data".
 """
 from __future__ import annotations

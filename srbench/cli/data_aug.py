@@ -4,7 +4,7 @@
       --input ../shared/datasets/T91/HR --single_y --use_h5py --same_size --output data/srcnn_train_x2.h5
 
 Output: --format folder (OUT/train_HR, OUT/train_LR), h5 (one file: hr, lr, scale) or lmdb
-(OUT/train_HR.lmdb, OUT/train_LR.lmdb). See README.md (Data) and srbench/apis/data_aug.py."""
+(OUT/train_HR.lmdb, OUT/train_LR.lmdb). See docs/data.md and srbench/apis/data_aug.py."""
 from __future__ import annotations
 
 HELP = 'make training patch pairs (h5, lmdb or folders) from image folders'

@@ -108,7 +108,7 @@ class MultiTestLoop(BaseLoop):
                                 f'{", ".join(self.skipped)}. '
                                 f'Benchmark sets are read from ${ENV_ROOT} (now {benchmark_root()}) as '
                                 '<Set>/HR/*; `srbench data check ROOT` says what a data root lacks, and '
-                                'README.md "Getting the benchmark data" where to get the sets')
+                                'docs/user-guide.md "Getting the benchmark data" where to get the sets')
             raise DataError('no test set could be evaluated: the config has none')
         self.runner.call_hook('after_test')
         return all_metrics
