@@ -27,9 +27,8 @@ from mmengine.runner.loops import IterBasedTrainLoop as _MMIterBasedTrainLoop
 from mmengine.runner.loops import _InfiniteDataloaderIterator
 from torch.utils.data import BatchSampler
 
-from ..errors import ConfigError
 from ..registry import LOOPS
-from . import patches
+from .patches import install as install_patches
 from .model_data import complete_by_model
 
 
@@ -52,13 +51,13 @@ class IterBasedTrainLoop(_MMIterBasedTrainLoop):
     """MMEngine's ``IterBasedTrainLoop`` with a resume that skips sampler indices instead of loading data
     (see the module docstring), and ``model.train()`` called when the model is not in training mode (after
     validation) rather than at every iteration. Same arguments, plus ``fast_resume`` (default True).
-    Refuses to start unless :func:`srbench.engine.patches.install` has run."""
+    Installs :func:`srbench.engine.patches.install` (idempotent) before it builds its data loader."""
 
     def __init__(self, runner, dataloader, max_iters: int, val_begin: int = 1, val_interval: int = 1000,
                  dynamic_intervals=None, fast_resume: bool = True) -> None:
         # srbench trains with its fixes to MMEngine (checkpoints, logging, collate lookup): a Runner built by
         # hand (plain Runner.from_cfg) gets them here, before the data loader is built (sr_collate needs them)
-        patches.install()
+        install_patches()
         dataloader = complete_by_model(runner, dataloader, 'train_dataloader')   # input_kind/channels
         super().__init__(runner, dataloader, max_iters, val_begin, val_interval, dynamic_intervals)
         self.fast_resume = bool(fast_resume)
