@@ -36,9 +36,10 @@ def build(name, scale, **kw):
 @pytest.mark.parametrize('scale,count,millions', [(2, 22_123_395, 22.1), (3, 22_308_035, 22.3),
                                                   (4, 22_271_107, 22.3)])
 def test_rdn_parameters(scale, count, millions):
-    """RDN D=16, C=8, G=G0=64, all parameters (weights and biases). The paper quotes rounded figures only
-    (22.1M / 22.3M, as this test's rounding); the exact count is that of the authors' PyTorch module tree
-    (EDSR-PyTorch src/model/rdn.py, rebuilt below as ``AuthorsRDN``), which this test also checks."""
+    """RDN D=16, C=8, G=G0=64, all parameters (weights and biases), in millions 22.1 / 22.3 (this test's
+    rounding). No count from the paper itself could be checked (paper.json's params_note; a third-party
+    table quotes 22M at x4); the exact count is that of the authors' PyTorch module tree (EDSR-PyTorch
+    src/model/rdn.py, rebuilt below as ``AuthorsRDN``), which this test also checks."""
     net = build('RDN', scale)
     assert n_params(net) == count
     assert round(count / 1e6, 1) == millions
@@ -51,15 +52,31 @@ def test_rdn_parameters(scale, count, millions):
                                                   (4, 15_592_355, 15.6), (8, 15_740_067, 15.7)])
 def test_rcan_parameters(scale, count, millions):
     """RCAN, 10 residual groups x 20 RCABs, 64 features, reduction 16, all parameters (weights and biases; the
-    fixed mean shifts are buffers). The paper quotes about 16M (15.6M at x4, this test's rounding); the
-    exact count is that of the authors' module tree (RCAN code/model/rcan.py, rebuilt below as
-    ``AuthorsRCAN``, whose two MeanShift convolutions hold 24 more parameters)."""
+    fixed mean shifts are buffers), in millions 15.4-15.7 (this test's rounding). The paper's own figure
+    could not be checked here (paper.json's params_note; a third-party table quotes 16M at x4); the exact
+    count is that of the authors' module tree (RCAN code/model/rcan.py, rebuilt below as ``AuthorsRCAN``,
+    whose two MeanShift convolutions hold 24 more parameters)."""
     net = build('RCAN', scale)
     assert n_params(net) == count
     assert round(count / 1e6, 1) == millions
     assert n_params(AuthorsRCAN(scale, 64, 10, 20, 16)) == count + 24
     ref = json.loads((REPO / 'plugins' / 'rcan' / 'paper.json').read_text())
     assert ref['params']['RCAN'][str(scale)] == count
+
+
+@pytest.mark.parametrize('plugin', ['rdn', 'rcan'])
+def test_paper_rows_say_whether_they_were_checked(plugin):
+    """Every paper row of paper.json says whether its numbers were confirmed from a quoted source or are
+    still unverified transcriptions (and why); the Set5 rows are confirmed (the authors' own result files)."""
+    ref = json.loads((REPO / 'plugins' / plugin / 'paper.json').read_text())
+    rows = [r for r in ref['results'] if r['label'].startswith('paper')]
+    assert rows
+    for r in rows:
+        status, _, why = r.get('checked', '').partition(': ')
+        assert status in ('confirmed', 'unverified') and len(why) > 20, (r['dataset'], r['scale'], r['label'])
+        if r['dataset'] == 'Set5':
+            assert status == 'confirmed' and 'PSNR_SSIM_Results_BI_model.txt' in why
+    assert 'check against' in ref['source']      # the unverified rows are named in the source line
 
 
 # -- shapes -------------------------------------------------------------------------------------------

@@ -7,17 +7,11 @@
 #   python tools/train.py configs/espcn_x3_cpu30m.py
 #   python tools/test.py configs/espcn_x3_cpu30m.py --ckpt work_dirs/espcn_x3_cpu30m/iter_<N>.pth
 # max_iters is ~30 minutes at the speed measured on the 2-core machine; TrainTimeLimitHook stops at 30
-# minutes.
+# minutes. The rest of the recipe (optimiser, schedule, hooks, test sets) is the *_cpu30m recipe,
+# srbench.recipes.cpu_budget.
 _base_ = ['./espcn_x3.py']
-from srbench.data.benchmarks import test_loaders
+from srbench.recipes import cpu_budget
 
 max_iters = 150_000
-train_dataloader = dict(batch_size=16, num_workers=0, persistent_workers=False)
-optim_wrapper = dict(_delete_=True, type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-3),
-                     constructor='GroupedOptimWrapperConstructor',
-                     paramwise_cfg=dict(custom_keys={'generator.conv3': dict(lr_mult=0.1)}))
-param_scheduler = [dict(type='MultiStepLR', by_epoch=False, milestones=[int(max_iters * 0.8)], gamma=0.1)]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=max_iters // 10)
-default_hooks = dict(logger=dict(interval=1000), checkpoint=dict(interval=max_iters // 10, max_keep_ckpts=2))
-custom_hooks = [dict(type='TrainTimeLimitHook', minutes=30)]
-test_dataloader = test_loaders(['Set5', 'Set14'], [3])
+(train_dataloader, optim_wrapper, param_scheduler, train_cfg, default_hooks, custom_hooks,
+ test_dataloader) = cpu_budget(max_iters, batch_size=16, last_layer='generator.conv3', log_interval=1000)

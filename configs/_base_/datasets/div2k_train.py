@@ -1,0 +1,1 @@
+_base_ = ['../../../srbench/configs/_base_/datasets/div2k_train.py']
