@@ -16,8 +16,6 @@ import os
 import subprocess
 from pathlib import Path
 
-from mmengine.hooks import Hook
-
 from .. import __version__
 from ..errors import ConfigError, SRBenchError, one_line
 from ..results import RESULTS_FORMAT, CheckpointRecord, ModelRecord, Results, write_results  # noqa: F401
@@ -29,8 +27,9 @@ MACS_FOR = (720, 1280)
 """HR size (height, width) the recorded MACs are for: a 720p output, as CARN/NTIRE report Mult-Adds."""
 
 
-class _TestRecorder(Hook):
-    """An MMEngine hook (registered by :func:`test`): after each test batch it keeps the network's forward
+class _TestRecorderMethods:
+    """What :func:`_test_recorder`'s MMEngine hook does (registered by :func:`test`; a plain class here, so that
+    importing this module does not import MMEngine's hooks -- :mod:`srbench.apis.startup`): after each test batch it keeps the network's forward
     time per image (``SRModel.last_forward_seconds``) and writes the SR images (``save_dir``); after each test
     set it adds the runtime to that set's result (the loop's last :class:`~srbench.results.SetResult`)."""
     priority = 'LOW'
@@ -78,6 +77,17 @@ class _TestRecorder(Hook):
             device=device_name(dev.device if dev is not None else 'cpu'),
             measures='network forward per image (tiling and self-ensemble included; data loading and metrics '
                      'excluded), median over the test set')
+
+
+_RECORDER_CLS: list = []
+
+
+def _test_recorder(save_dir=None):
+    """A :class:`_TestRecorderMethods` that is an MMEngine ``Hook`` (the class is made on the first call)."""
+    if not _RECORDER_CLS:
+        from mmengine.hooks import Hook
+        _RECORDER_CLS.append(type('_TestRecorder', (_TestRecorderMethods, Hook), {}))
+    return _RECORDER_CLS[0](save_dir)
 
 
 def training_info(cfg, ckpt=None) -> dict | None:
@@ -189,6 +199,8 @@ def test(config, ckpt=None, out=None, work_dir=None, cfg_options=None, launcher=
     Returns the results dict (:meth:`srbench.results.Results.to_dict`; also written to ``out``, default
     ``<work_dir>/results.json``, whose path is added as ``'out'``).
     """
+    from .startup import skip_optional_optimizers
+    skip_optional_optimizers()         # before MMEngine's Runner is imported: no optimizer is built here
     from mmengine.dist import is_main_process
 
     from ..engine import load_weights, sha256_file
@@ -217,7 +229,7 @@ def test(config, ckpt=None, out=None, work_dir=None, cfg_options=None, launcher=
         runner._has_loaded = True
     if tile is not None or tile_overlap is not None or self_ensemble:
         model.test_cfg = dict(tile=tile, tile_overlap=tile_overlap, self_ensemble=bool(self_ensemble))
-    recorder = _TestRecorder(save_images)
+    recorder = _test_recorder(save_images)
     runner.register_hook(recorder, priority='LOW')
     runner.test()
     loop = runner.test_loop
