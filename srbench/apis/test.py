@@ -28,10 +28,11 @@ MACS_FOR = (720, 1280)
 
 
 class _TestRecorderMethods:
-    """What :func:`_test_recorder`'s MMEngine hook does (registered by :func:`test`; a plain class here, so that
-    importing this module does not import MMEngine's hooks -- :mod:`srbench.apis.startup`): after each test batch it keeps the network's forward
-    time per image (``SRModel.last_forward_seconds``) and writes the SR images (``save_dir``); after each test
-    set it adds the runtime to that set's result (the loop's last :class:`~srbench.results.SetResult`)."""
+    """What :func:`_test_recorder`'s MMEngine hook does (registered by :func:`test`; a plain class, so that
+    importing this module does not import MMEngine's hooks -- :mod:`srbench.apis.startup`): after each test
+    batch it keeps the network's forward time per image (``SRModel.last_forward_seconds``) and writes the SR
+    images (``save_dir``); after each test set it adds the runtime to that set's result (the loop's last
+    :class:`~srbench.results.SetResult`)."""
     priority = 'LOW'
 
     def __init__(self, save_dir=None):
@@ -190,11 +191,13 @@ def prepare_test_cfg(config, ckpt=None, work_dir=None, cfg_options=None, launche
 
 
 def test(config, ckpt=None, out=None, work_dir=None, cfg_options=None, launcher='none', save_images=None,
-         tile=None, tile_overlap=None, self_ensemble=False) -> dict:
+         tile=None, tile_overlap=None, self_ensemble=False, cache=None) -> dict:
     """Evaluate ``config``'s test sets with the weights in ``ckpt`` and write the results JSON.
 
     ``save_images``: a folder for every SR output (``<dataset>/x<scale>/<image>.png``); ``tile``,
-    ``tile_overlap``, ``self_ensemble``: how the network runs (override the config's ``model.test_cfg``).
+    ``tile_overlap``, ``self_ensemble``: how the network runs (override the config's ``model.test_cfg``);
+    ``cache=False``: the test images' decoded pixels, LR and bicubic inputs are made afresh, not read from
+    or written to srbench's on-disk cache (:mod:`srbench.utils.cache`; the numbers are the same).
 
     Returns the results dict (:meth:`srbench.results.Results.to_dict`; also written to ``out``, default
     ``<work_dir>/results.json``, whose path is added as ``'out'``).
@@ -207,6 +210,8 @@ def test(config, ckpt=None, out=None, work_dir=None, cfg_options=None, launcher=
     from .train import build_runner
     raw = load_config(config, cfg_options)
     cfg = prepare_test_cfg(config, ckpt, work_dir, cfg_options, launcher)     # checks first: one clear error
+    if cache is not None:
+        set_dataset_cache(cfg, cache)
     training = training_info(raw, ckpt)
     gname, info, plugin = model_info_of(cfg)
     weights_file, provenance = ckpt, None
@@ -264,12 +269,21 @@ def test(config, ckpt=None, out=None, work_dir=None, cfg_options=None, launcher=
             try:
                 write_results(results, out)
             except (OSError, SRBenchError) as e:
-                raise ConfigError(f'cannot write the results to --out {out} ({one_line(e)}); they are kept in '
-                                  f'{kept}') from None
+                raise ConfigError(f'cannot write the results to --out {out} ({one_line(e)}); they are kept '
+                                  f'in {kept}') from None
         res['out'] = str(out or kept)
     if save_images:
         res['saved_images'] = recorder.saved
     return res
+
+
+def set_dataset_cache(cfg, cache: bool) -> None:
+    """Set ``cache`` on every test dataset of ``cfg`` that takes it (``PairedImageDataset``)."""
+    dls = cfg.test_dataloader if isinstance(cfg.test_dataloader, (list, tuple)) else [cfg.test_dataloader]
+    for dl in dls:
+        ds = dl.get('dataset') if isinstance(dl, dict) else None
+        if isinstance(ds, dict) and ds.get('type') in ('PairedImageDataset', 'srbench.PairedImageDataset'):
+            ds['cache'] = bool(cache)
 
 
 def _is_released(ckpt) -> bool:
