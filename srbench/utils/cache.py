@@ -64,6 +64,24 @@ def key_of(*parts) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+def _npy_view(data: bytearray, end: int) -> np.ndarray:
+    """The array of the ``.npy`` bytes ``data[:end]`` as a writable view of ``data`` (no copy)."""
+    f = io.BytesIO(bytes(memoryview(data)[:min(end, 4096)]))       # the header: magic, version, dict
+    version = np.lib.format.read_magic(f)
+    read = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+    if version not in read:
+        raise ValueError(f'.npy format version {version}')
+    shape, fortran, dtype = read[version](f)
+    if dtype.hasobject:
+        raise ValueError('object arrays are not cached')
+    count = int(np.prod(shape, dtype=np.int64))
+    offset = f.tell()
+    if offset + count * dtype.itemsize != end:
+        raise ValueError('size does not match the header')
+    arr = np.frombuffer(data, dtype=dtype, count=count, offset=offset)
+    return arr.reshape(shape, order='F' if fortran else 'C')
+
+
 class ArrayCache:
     """Arrays on disk by key (:func:`key_of`); ``enabled=False`` makes every lookup a miss and every store a
     no-op."""
@@ -82,17 +100,20 @@ class ArrayCache:
             return None
         p = self.path(key)
         try:
-            data = p.read_bytes()
+            with open(p, 'rb') as f:
+                size = os.fstat(f.fileno()).st_size
+                data = bytearray(size)            # read once, hashed and viewed in place: no copies
+                got = f.readinto(data)
         except (FileNotFoundError, NotADirectoryError):
             self.misses += 1
             return None
         except OSError as e:
             return self._damaged(p, f'cannot be read ({e.strerror or e})')
-        raw, digest = data[:-_DIGEST], data[-_DIGEST:]
-        if len(data) <= _DIGEST or hashlib.sha256(raw).digest() != digest:
+        view = memoryview(data)
+        if got != size or size <= _DIGEST or hashlib.sha256(view[:-_DIGEST]).digest() != view[-_DIGEST:]:
             return self._damaged(p, 'is damaged (checksum mismatch)')
         try:
-            arr = np.load(io.BytesIO(raw), allow_pickle=False)
+            arr = _npy_view(data, size - _DIGEST)
         except Exception as e:  # noqa: BLE001 -- any unreadable content: recompute
             return self._damaged(p, f'is damaged ({e})')
         self.hits += 1
