@@ -2,11 +2,12 @@
 """Speed of srbench's whole evaluation, side by side with a BasicSR-style script written here.
 
 Each task runs as its own process, as a user runs it, timed from outside (wall seconds) with its peak RSS
-(``os.wait4``'s rusage of that child); the runs are interleaved (A, B, A, B, ...) and repeated, and the
-table gives medians:
+and CPU seconds (user + sys; ``os.wait4``'s rusage of that child); the runs are interleaved (A, B, A, B,
+...) and repeated, and the table gives medians:
 
 * ``srbench``: ``tools/test.py`` on ``configs/bicubic_x234.py`` (Set5, Set14, BSD100, Urban100 at x2, x3,
-  x4) with PSNR + SSIM (IFC off), and again with IFC;
+  x4) with PSNR + SSIM (IFC off) with an empty on-disk cache (``srbench.utils.cache`` in a temporary
+  ``$SRBENCH_CACHE_DIR``: cold), again with the cache that run filled (warm), and with IFC (warm);
 * ``reference``: a BasicSR-style script (``--worker reference``, in this file): images read with OpenCV,
   mod-cropped, MATLAB bicubic imresize as a plain loop over output lines with per-pixel weights (on uint8
   images: rounded after each dimension, as MATLAB does), Y = 16 + (65.481 R + 128.553 G + 24.966 B) / 255 not
