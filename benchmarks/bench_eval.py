@@ -2,11 +2,12 @@
 """Speed of srbench's whole evaluation, side by side with a BasicSR-style script written here.
 
 Each task runs as its own process, as a user runs it, timed from outside (wall seconds) with its peak RSS
-(``os.wait4``'s rusage of that child); the runs are interleaved (A, B, A, B, ...) and repeated, and the
-table gives medians:
+and CPU seconds (user + sys; ``os.wait4``'s rusage of that child); the runs are interleaved (A, B, A, B,
+...) and repeated, and the table gives medians:
 
 * ``srbench``: ``tools/test.py`` on ``configs/bicubic_x234.py`` (Set5, Set14, BSD100, Urban100 at x2, x3,
-  x4) with PSNR + SSIM (IFC off), and again with IFC;
+  x4) with PSNR + SSIM (IFC off) with an empty on-disk cache (``srbench.utils.cache`` in a temporary
+  ``$SRBENCH_CACHE_DIR``: cold), again with the cache that run filled (warm), and with IFC (warm);
 * ``reference``: a BasicSR-style script (``--worker reference``, in this file): images read with OpenCV,
   mod-cropped, MATLAB bicubic imresize as a plain loop over output lines with per-pixel weights (on uint8
   images: rounded after each dimension, as MATLAB does), Y = 16 + (65.481 R + 128.553 G + 24.966 B) / 255 not
@@ -28,6 +29,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -41,10 +43,13 @@ SCALES = [2, 3, 4]
 
 
 # ------------------------------------------------------------------------------------------------ timing
-def run_timed(cmd, env=None) -> dict:
-    """Run ``cmd``; wall seconds, peak RSS (GB) of that process, its exit status and output."""
+def run_timed(cmd, env=None, cache_dir=None) -> dict:
+    """Run ``cmd``; wall seconds, CPU seconds (user + sys of that process and the children it waited
+    for, from ``os.wait4``'s rusage: steadier than wall time on a shared machine), peak RSS (GB), output."""
     env = dict(os.environ if env is None else env)
     env['OMP_NUM_THREADS'] = '1'
+    if cache_dir is not None:
+        env['SRBENCH_CACHE_DIR'] = str(cache_dir)
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=str(REPO))
     out = p.stdout.read().decode(errors='replace')
@@ -53,7 +58,7 @@ def run_timed(cmd, env=None) -> dict:
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode:
         raise SystemExit(f'{" ".join(map(str, cmd))} failed ({p.returncode}):\n{out[-3000:]}')
-    return dict(wall=wall, rss_gb=ru.ru_maxrss / 1024 ** 2, out=out)
+    return dict(wall=wall, cpu=ru.ru_utime + ru.ru_stime, rss_gb=ru.ru_maxrss / 1024 ** 2, out=out)
 
 
 def load_avg() -> str:
@@ -239,8 +244,9 @@ def main():
     from srbench.data.benchmarks import benchmark_root
     root = str(benchmark_root())
     py = sys.executable
-    times: dict = {k: [] for k in ('srbench', 'srbench_ifc', 'reference', 'net', 'bare')}
+    times: dict = {k: [] for k in ('srbench', 'srbench_warm', 'srbench_ifc', 'reference', 'net', 'bare')}
     rss: dict = {k: [] for k in times}
+    cpu: dict = {k: [] for k in times}
     loads = [load_avg()]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -258,10 +264,12 @@ def main():
                            f"test_dataloader = test_loaders(['Set5', 'Set14'], [2], root={root!r})\n"
                            "test_evaluator = [dict(type='PSNR'), dict(type='SSIM')]\n") if vdsr_cfg else None
         ckpt = tmp / 'vdsr_random.pth'
+        cache = tmp / 'cache'
         tables = {}
         for rep in range(a.repeats):
-            jobs = [('srbench', [py, 'tools/test.py', str(tmp / 'bic.py'), '--work-dir', str(tmp / 'w'),
-                                 '--out', str(tmp / 'srbench.json')])]
+            test_bic = [py, 'tools/test.py', str(tmp / 'bic.py'), '--work-dir', str(tmp / 'w')]
+            jobs = [('srbench', test_bic + ['--out', str(tmp / 'srbench.json')]),
+                    ('srbench_warm', test_bic + ['--out', str(tmp / 'srbench_warm.json')])]
             if not a.no_reference:
                 jobs.append(('reference', [py, __file__, '--worker', 'reference', '--root', root,
                                            '--json', str(tmp / 'ref.json'), '--sets', *sets]))
@@ -279,58 +287,78 @@ def main():
             if rep % 2:
                 jobs.reverse()          # interleave: A B / B A
             for name, cmd in jobs:
-                r = run_timed(cmd)
+                if name == 'srbench':      # cold: an empty cache (srbench.utils.cache); every other run warm
+                    shutil.rmtree(cache, ignore_errors=True)
+                elif name.startswith('srbench') and not cache.exists():
+                    run_timed(test_bic + ['--out', str(tmp / 'fill.json')], cache_dir=cache)
+                r = run_timed(cmd, cache_dir=cache)
                 times[name].append(r['wall'])
                 rss[name].append(r['rss_gb'])
-                print(f'[{rep + 1}/{a.repeats}] {name:<12s} {r["wall"]:7.1f} s  {r["rss_gb"]:.2f} GB  '
+                cpu[name].append(r['cpu'])
+                print(f'[{rep + 1}/{a.repeats}] {name:<12s} {r["wall"]:7.1f} s  {r["cpu"]:7.1f} s CPU  '
+                      f'{r["rss_gb"]:.2f} GB  '
                       f'(load {load_avg()})', file=sys.stderr, flush=True)
             loads.append(load_avg())
         tables['srbench'] = srbench_table(tmp / 'srbench.json')
+        if srbench_table(tmp / 'srbench_warm.json') != tables['srbench']:
+            raise SystemExit('the warm-cache table differs from the cold-cache one')
         if times['reference']:
             tables['reference'] = json.loads((tmp / 'ref.json').read_text())
         if times['net']:
             tables['net'] = srbench_table(tmp / 'net.json')
             tables['bare'] = json.loads((tmp / 'bare.json').read_text())
-    report(a, times, rss, tables, loads, sets)
+    report(a, times, cpu, rss, tables, loads, sets)
 
 
-def report(a, times, rss, tables, loads, sets):
+def report(a, times, cpu, rss, tables, loads, sets):
     med = {k: statistics.median(v) for k, v in times.items() if v}
+    mcpu = {k: statistics.median(v) for k, v in cpu.items() if v}
     mrss = {k: max(v) for k, v in rss.items() if v}
+
+    def cell(k):
+        return f'{med[k]:.1f} s wall, {mcpu[k]:.1f} s CPU, {mrss[k]:.2f} GB peak RSS'
+
+    def ratio(ref, ours):
+        return f'{med[ref] / med[ours]:.2f}× (CPU {mcpu[ref] / mcpu[ours]:.2f}×)'
+
     lines = []
     n = f'{len(sets)} sets × x2/x3/x4'
     if 'reference' in med:
         dp = max(abs(tables['srbench'][k][0] - v[0]) for k, v in tables['reference'].items())
         ds = max(abs(tables['srbench'][k][1] - v[1]) for k, v in tables['reference'].items())
-        lines.append(f'| Bicubic table, {n}, PSNR + SSIM, whole process | {med["srbench"]:.1f} s, '
-                     f'{mrss["srbench"]:.2f} GB peak RSS | BasicSR-style script: {med["reference"]:.1f} s, '
-                     f'{mrss["reference"]:.2f} GB | {med["reference"] / med["srbench"]:.2f}× |')
+        lines.append(f'| Bicubic table, {n}, PSNR + SSIM, whole process, cold cache | {cell("srbench")} | '
+                     f'BasicSR-style script: {cell("reference")} | {ratio("reference", "srbench")} |')
+        if 'srbench_warm' in med:
+            lines.append(f'| same, warm cache (decoded HR and LR read from srbench\'s cache) | '
+                         f'{cell("srbench_warm")} | same script | {ratio("reference", "srbench_warm")} |')
         agree = (f'max |ΔPSNR| {dp:.3f} dB, max |ΔSSIM| {ds:.4f} against the BasicSR-style script '
                  f'(Y not rounded)')
     else:
-        lines.append(f'| Bicubic table, {n}, PSNR + SSIM, whole process | {med["srbench"]:.1f} s, '
-                     f'{mrss["srbench"]:.2f} GB peak RSS | — | — |')
+        lines.append(f'| Bicubic table, {n}, PSNR + SSIM, whole process | {cell("srbench")} | — | — |')
         agree = ''
     if 'srbench_ifc' in med:
-        lines.append(f'| same with IFC | {med["srbench_ifc"]:.1f} s, {mrss["srbench_ifc"]:.2f} GB '
-                     f'(IFC adds {100 * (med["srbench_ifc"] / med["srbench"] - 1):.0f} %) | — | — |')
+        w = 'srbench_warm' if 'srbench_warm' in med else 'srbench'
+        lines.append(f'| same with IFC (warm cache) | {cell("srbench_ifc")} (IFC adds '
+                     f'{100 * (med["srbench_ifc"] / med[w] - 1):.0f} % wall, '
+                     f'{100 * (mcpu["srbench_ifc"] / mcpu[w] - 1):.0f} % CPU) | — | — |')
     if 'net' in med:
-        lines.append(f'| VDSR x2 (random weights) on Set5 + Set14 through `tools/test.py` | '
-                     f'{med["net"]:.1f} s, '
-                     f'{mrss["net"]:.2f} GB | bare loop, same network and inputs: {med["bare"]:.1f} s, '
-                     f'{mrss["bare"]:.2f} GB | {med["net"] / med["bare"]:.2f}× overhead |')
+        lines.append(f'| VDSR x2 (random weights) on Set5 + Set14 through `tools/test.py` | {cell("net")} | '
+                     f'bare loop, same network and inputs: {cell("bare")} | '
+                     f'{med["net"] / med["bare"]:.2f}× overhead (CPU {mcpu["net"] / mcpu["bare"]:.2f}×) |')
         dn = max(abs(tables['net'][k][0] - v[0]) for k, v in tables['bare'].items())
         agree += f'; VDSR through tools/test.py vs bare loop: max |ΔPSNR| {dn:.4f} dB'
     reps = len(times['srbench'])
     head = ('| Task | srbench | reference | ratio (reference / srbench) |\n|---|---|---|---|')
     print(head)
     print('\n'.join(lines))
-    print(f'\nMedians of {reps} interleaved runs, OMP_NUM_THREADS=1 on every side; load average before and '
-          f'after each round: {" → ".join(loads)} ({os.cpu_count()} CPUs). {agree}.')
+    print(f'\nMedians of {reps} interleaved runs, OMP_NUM_THREADS=1 on every side; CPU = user + sys of the '
+          f'process (os.wait4); load average before and after each round: {" → ".join(loads)} '
+          f'({os.cpu_count()} CPUs). {agree}.')
     if not a.markdown:
-        for name in ('srbench', 'srbench_ifc', 'reference', 'net', 'bare'):
+        for name in times:
             if times[name]:
-                print(f'  {name:<12s} runs: {", ".join(f"{t:.1f}" for t in times[name])} s; '
+                print(f'  {name:<12s} runs: {", ".join(f"{t:.1f}" for t in times[name])} s wall; '
+                      f'{", ".join(f"{t:.1f}" for t in cpu[name])} s CPU; '
                       f'peak RSS {", ".join(f"{r:.2f}" for r in rss[name])} GB')
 
 

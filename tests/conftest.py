@@ -1,9 +1,12 @@
 """Shared fixtures: paths, running the tools in subprocesses, small real-photo data sets."""
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,12 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 TOOLS = REPO / 'tools'
 HELPERS = Path(__file__).resolve().parent / 'helpers'
+
+# srbench's on-disk array cache (srbench.utils.cache): a fresh folder per test session (the tools run in
+# subprocesses inherit it), never the user's ~/.cache/srbench
+if 'SRBENCH_CACHE_DIR' not in os.environ:
+    os.environ['SRBENCH_CACHE_DIR'] = tempfile.mkdtemp(prefix='srbench-test-cache-')
+    atexit.register(shutil.rmtree, os.environ['SRBENCH_CACHE_DIR'], True)
 
 
 def tool_env(**extra) -> dict:

@@ -16,8 +16,6 @@ import os
 import subprocess
 from pathlib import Path
 
-from mmengine.hooks import Hook
-
 from .. import __version__
 from ..errors import ConfigError, SRBenchError, one_line
 from ..results import RESULTS_FORMAT, CheckpointRecord, ModelRecord, Results, write_results  # noqa: F401
@@ -29,10 +27,12 @@ MACS_FOR = (720, 1280)
 """HR size (height, width) the recorded MACs are for: a 720p output, as CARN/NTIRE report Mult-Adds."""
 
 
-class _TestRecorder(Hook):
-    """An MMEngine hook (registered by :func:`test`): after each test batch it keeps the network's forward
-    time per image (``SRModel.last_forward_seconds``) and writes the SR images (``save_dir``); after each test
-    set it adds the runtime to that set's result (the loop's last :class:`~srbench.results.SetResult`)."""
+class _TestRecorderMethods:
+    """What :func:`_test_recorder`'s MMEngine hook does (registered by :func:`test`; a plain class, so that
+    importing this module does not import MMEngine's hooks -- :mod:`srbench.apis.startup`): after each test
+    batch it keeps the network's forward time per image (``SRModel.last_forward_seconds``) and writes the SR
+    images (``save_dir``); after each test set it adds the runtime to that set's result (the loop's last
+    :class:`~srbench.results.SetResult`)."""
     priority = 'LOW'
 
     def __init__(self, save_dir=None):
@@ -78,6 +78,17 @@ class _TestRecorder(Hook):
             device=device_name(dev.device if dev is not None else 'cpu'),
             measures='network forward per image (tiling and self-ensemble included; data loading and metrics '
                      'excluded), median over the test set')
+
+
+_RECORDER_CLS: list = []
+
+
+def _test_recorder(save_dir=None):
+    """A :class:`_TestRecorderMethods` that is an MMEngine ``Hook`` (the class is made on the first call)."""
+    if not _RECORDER_CLS:
+        from mmengine.hooks import Hook
+        _RECORDER_CLS.append(type('_TestRecorder', (_TestRecorderMethods, Hook), {}))
+    return _RECORDER_CLS[0](save_dir)
 
 
 def training_info(cfg, ckpt=None) -> dict | None:
@@ -180,21 +191,27 @@ def prepare_test_cfg(config, ckpt=None, work_dir=None, cfg_options=None, launche
 
 
 def test(config, ckpt=None, out=None, work_dir=None, cfg_options=None, launcher='none', save_images=None,
-         tile=None, tile_overlap=None, self_ensemble=False) -> dict:
+         tile=None, tile_overlap=None, self_ensemble=False, cache=None) -> dict:
     """Evaluate ``config``'s test sets with the weights in ``ckpt`` and write the results JSON.
 
     ``save_images``: a folder for every SR output (``<dataset>/x<scale>/<image>.png``); ``tile``,
-    ``tile_overlap``, ``self_ensemble``: how the network runs (override the config's ``model.test_cfg``).
+    ``tile_overlap``, ``self_ensemble``: how the network runs (override the config's ``model.test_cfg``);
+    ``cache=False``: the test images' decoded pixels, LR and bicubic inputs are made afresh, not read from
+    or written to srbench's on-disk cache (:mod:`srbench.utils.cache`; the numbers are the same).
 
     Returns the results dict (:meth:`srbench.results.Results.to_dict`; also written to ``out``, default
     ``<work_dir>/results.json``, whose path is added as ``'out'``).
     """
+    from .startup import skip_optional_optimizers
+    skip_optional_optimizers()         # before MMEngine's Runner is imported: no optimizer is built here
     from mmengine.dist import is_main_process
 
     from ..engine import load_weights, sha256_file
     from .train import build_runner
     raw = load_config(config, cfg_options)
     cfg = prepare_test_cfg(config, ckpt, work_dir, cfg_options, launcher)     # checks first: one clear error
+    if cache is not None:
+        set_dataset_cache(cfg, cache)
     training = training_info(raw, ckpt)
     gname, info, plugin = model_info_of(cfg)
     weights_file, provenance = ckpt, None
@@ -217,7 +234,7 @@ def test(config, ckpt=None, out=None, work_dir=None, cfg_options=None, launcher=
         runner._has_loaded = True
     if tile is not None or tile_overlap is not None or self_ensemble:
         model.test_cfg = dict(tile=tile, tile_overlap=tile_overlap, self_ensemble=bool(self_ensemble))
-    recorder = _TestRecorder(save_images)
+    recorder = _test_recorder(save_images)
     runner.register_hook(recorder, priority='LOW')
     runner.test()
     loop = runner.test_loop
@@ -252,12 +269,21 @@ def test(config, ckpt=None, out=None, work_dir=None, cfg_options=None, launcher=
             try:
                 write_results(results, out)
             except (OSError, SRBenchError) as e:
-                raise ConfigError(f'cannot write the results to --out {out} ({one_line(e)}); they are kept in '
-                                  f'{kept}') from None
+                raise ConfigError(f'cannot write the results to --out {out} ({one_line(e)}); they are kept '
+                                  f'in {kept}') from None
         res['out'] = str(out or kept)
     if save_images:
         res['saved_images'] = recorder.saved
     return res
+
+
+def set_dataset_cache(cfg, cache: bool) -> None:
+    """Set ``cache`` on every test dataset of ``cfg`` that takes it (``PairedImageDataset``)."""
+    dls = cfg.test_dataloader if isinstance(cfg.test_dataloader, (list, tuple)) else [cfg.test_dataloader]
+    for dl in dls:
+        ds = dl.get('dataset') if isinstance(dl, dict) else None
+        if isinstance(ds, dict) and ds.get('type') in ('PairedImageDataset', 'srbench.PairedImageDataset'):
+            ds['cache'] = bool(cache)
 
 
 def _is_released(ckpt) -> bool:

@@ -18,6 +18,9 @@ def add_arguments(p) -> None:
     p.add_argument('--cfg-options', nargs='+', metavar='KEY=VALUE', help='override config keys')
     p.add_argument('--save-images', metavar='DIR',
                    help='write every SR output as DIR/<dataset>/x<scale>/<image>.png (what was scored)')
+    p.add_argument('--no-cache', action='store_true',
+                   help="make the test images' decoded pixels, LR and bicubic inputs afresh, not from "
+                        "srbench's on-disk cache ($SRBENCH_CACHE_DIR, default ~/.cache/srbench)")
     add_tiling(p)
     add_launcher(p)
 
@@ -27,7 +30,8 @@ def run(a) -> int:
     from ..apis.cli import parse_cfg_options
     res = test(a.config, ckpt=a.ckpt, out=a.out, work_dir=a.work_dir,
                cfg_options=parse_cfg_options(a.cfg_options), launcher=a.launcher, save_images=a.save_images,
-               tile=a.tile, tile_overlap=a.tile_overlap, self_ensemble=a.self_ensemble)
+               tile=a.tile, tile_overlap=a.tile_overlap, self_ensemble=a.self_ensemble,
+               cache=False if a.no_cache else None)
     if res and res.get('out'):
         from ..apis.report import results_table
         print(results_table(res))

@@ -28,10 +28,11 @@ import numpy as np
 from ..errors import ConfigError, DataError
 from ..registry import DATASETS
 from ..transforms.color import to_channels
-from ..transforms.degrade import LR_SOURCES, make_lr, make_test_pair, upsample
+from ..transforms.degrade import LR_SOURCES, make_lr, test_base, upsample
 from ..transforms.paired import mod_crop
+from ..utils.cache import ArrayCache, cache_enabled, file_sha256, key_of
 from .common import SRDatasetBase
-from .io import imread, list_images
+from .io import imdecode, imread, list_images
 
 LR_PROTOCOLS = {
     'rgb-uint8': 'MATLAB imresize bicubic (antialiased) 1/scale of the mod-cropped uint8 image as read '
@@ -63,6 +64,26 @@ EVAL_PROTOCOLS = {
 is (recorded in results). ``srbench`` -- no name -- is the default of the module docstring."""
 
 
+_CODE_VERSION: list = []
+
+
+def code_version() -> str:
+    """The version of the code the cached arrays come from (:mod:`srbench.utils.cache`): OpenCV's version
+    (decoding) and a hash of the sources of image reading, ``imresize``, colour conversion, LR generation and
+    cropping -- any change there gives new cache keys."""
+    if not _CODE_VERSION:
+        import importlib
+
+        import cv2
+
+        from ..utils.cache import sources_sha256
+        mods = [importlib.import_module(f'srbench.{m}') for m in (
+            'data.io', 'transforms.imresize', 'transforms.color', 'transforms.degrade', 'transforms.paired',
+            'utils.uint8')]
+        _CODE_VERSION.append(f'cv2-{cv2.__version__}-{sources_sha256(*mods)}')
+    return _CODE_VERSION[0]
+
+
 def _match_lr(hr_files, lr_dir, tmpl: str, key: str):
     lr_files = {p.stem: p for p in list_images(lr_dir, 'LR folder', key)}
     out = []
@@ -90,11 +111,18 @@ class PairedImageDataset(SRDatasetBase):
         quantize_lr: round generated LR images to uint8 (default: True for ``lr_from='rgb'``, False
             for ``'y'``). See the module docstring for the named combinations.
         name: the data set's name in results (default: the HR folder's parent name, e.g. ``Set5``).
+        cache: keep the decoded HR, the LR and the bicubic input of each image in srbench's on-disk cache
+            (:mod:`srbench.utils.cache`, keyed by the file's SHA-256, the scale, the protocol and the code's
+            version): the next scale of a set and later runs read them instead of decoding and resizing.
+            ``None`` (default): on unless ``SRBENCH_CACHE=0``; the numbers are the same either way.
     """
 
     def __init__(self, hr_dir, scale, lr_dir=None, input_kind=None, channels=None, lr_from=None,
-                 quantize_lr=None, lr_tmpl: str = '{}', name: str | None = None, eval_protocol=None):
+                 quantize_lr=None, lr_tmpl: str = '{}', name: str | None = None, eval_protocol=None,
+                 cache: bool | None = None):
         super().__init__(scale, input_kind, channels, name)
+        self.cache = cache
+        self._cache = None
         if eval_protocol is not None:
             if eval_protocol not in EVAL_PROTOCOLS:
                 raise ConfigError(f'PairedImageDataset: unknown eval_protocol {eval_protocol!r}; expected '
@@ -170,32 +198,77 @@ class PairedImageDataset(SRDatasetBase):
             lr = lr.astype(np.float64) / 255.0
         return to_channels(lr, self.channels)
 
+    def _array_cache(self) -> ArrayCache:
+        if self._cache is None:
+            self._cache = ArrayCache(enabled=cache_enabled(self.cache))
+        return self._cache
+
+    def _read(self, path) -> tuple[np.ndarray, str | None]:
+        """(the decoded image, its file's SHA-256 -- None without the cache)."""
+        cache = self._array_cache()
+        if not cache.enabled:
+            return imread(path), None
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            return imread(path), None          # imread says what is wrong with the file
+        sha = file_sha256(path, data)
+        img = cache.get_or_make(key_of('decoded', sha, code_version()), lambda: imdecode(data, str(path)))
+        return img, sha
+
+    def _lr_key(self, sha, lr_sha, what: str, *more):
+        """The cache key of an array made from the image ``sha`` (and the LR file ``lr_sha``) under this
+        dataset's protocol."""
+        return key_of(what, sha, lr_sha, self.scale, self.lr_protocol, self.channels, self._float_y,
+                      self.hr_float, self.input_kind, *more, code_version())
+
     def load_pair(self, i):
         """(HR, LR, is_gray): H×W×C arrays in the dataset's channel mode."""
+        return self._load_pair(i)[:3]
+
+    def _load_pair(self, i):
+        """:meth:`load_pair` and the files' SHA-256 (None without the cache)."""
         s, path = self.scale, self.hr_files[i]
-        src = imread(path)
+        src, sha = self._read(path)
         gray = src.ndim == 2
         if self.lr_files is not None:
             hr = mod_crop(to_channels(src, self.channels), s)
-            lr = self._y_of(imread(self.lr_files[i]))
+            lr_img, lr_sha = self._read(self.lr_files[i])
+            lr = self._y_of(lr_img)
             if lr.shape[0] * s != hr.shape[0] or lr.shape[1] * s != hr.shape[1]:
                 raise DataError(
                     f'LR image {self.lr_files[i]} is {lr.shape[1]}x{lr.shape[0]}, but HR {path.name} '
                     f'mod-cropped to x{s} is {hr.shape[1]}x{hr.shape[0]}: expected LR '
                     f'{hr.shape[1] // s}x{hr.shape[0] // s}')
-            return hr, lr, gray
+            return hr, lr, gray, sha, lr_sha
         if min(src.shape[:2]) < s:
             raise DataError(f'HR image {path} ({src.shape[1]}x{src.shape[0]}) is smaller than scale {s}')
         if self._float_y:
             base = mod_crop(src, s)
-            return to_channels(base, 'y'), self._y_of(make_lr(base, s, True)), gray
-        hr, lr = make_test_pair(src, s, self.channels, self.lr_from, self.quantize_lr)
+            hr = to_channels(base, 'y')
+
+            def make():
+                return self._y_of(make_lr(base, s, True))
+        else:
+            base = test_base(src, s, self.channels, self.lr_from)
+            hr = to_channels(base, self.channels)
+
+            def make():
+                return to_channels(make_lr(base, s, self.quantize_lr), self.channels)
+        cache = self._array_cache()
+        lr = cache.get_or_make(self._lr_key(sha, None, 'lr'), make) if sha is not None else make()
         if self.hr_float:              # the Y of the uint8 HR in double, not rounded (LapSRN's test code)
             hr = to_channels(mod_crop(src, s).astype(np.float64) / 255.0, self.channels)
-        return hr, lr, gray
+        return hr, lr, gray, sha, None
 
     def __getitem__(self, i):
-        hr, lr, gray = self.load_pair(i)
-        inp = upsample(lr, self.scale, hr.shape[:2]) if self.input_kind == 'bicubic' else lr
+        hr, lr, gray, sha, lr_sha = self._load_pair(i)
+        if self.input_kind == 'bicubic':
+            def make():
+                return upsample(lr, self.scale, hr.shape[:2])
+            key = self._lr_key(sha, lr_sha, 'bicubic', hr.shape[:2])
+            inp = self._array_cache().get_or_make(key, make) if sha is not None else make()
+        else:
+            inp = lr
         return self.pack(inp, hr, self.hr_files[i].stem, self.scale, gt_path=str(self.hr_files[i]),
                          is_gray=gray, lr_protocol=self.lr_protocol)

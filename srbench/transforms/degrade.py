@@ -18,7 +18,8 @@ from .color import to_channels
 from .imresize import imresize_np
 from .paired import mod_crop
 
-__all__ = ['LR_SOURCES', 'MARGIN', 'make_lr', 'make_test_pair', 'upsample', 'upsample_float', 'window_input']
+__all__ = ['LR_SOURCES', 'MARGIN', 'make_lr', 'make_test_pair', 'test_base', 'upsample', 'upsample_float',
+           'window_input']
 
 LR_SOURCES = ('rgb', 'y')
 MARGIN = 3          # LR pixels around a window: more than the bicubic kernel's reach (2) at any integer scale
@@ -46,6 +47,13 @@ def make_test_pair(img: np.ndarray, scale: int, channels: str, lr_from: str = 'r
     * ``lr_from='y'`` (``channels='y'`` only): the LR is made from the Y channel (MATLAB
       ``rgb2ycbcr`` on uint8, rounded) of the mod-cropped HR.
     """
+    base = test_base(img, scale, channels, lr_from)
+    return to_channels(base, channels), to_channels(make_lr(base, scale, quantize), channels)
+
+
+def test_base(img: np.ndarray, scale: int, channels: str, lr_from: str = 'rgb') -> np.ndarray:
+    """The mod-cropped image :func:`make_test_pair` makes its LR from (its HR is ``to_channels(base,
+    channels)``): the image as read (``lr_from='rgb'``) or its Y (``'y'``)."""
     if lr_from not in LR_SOURCES:
         raise ConfigError(f'lr_from must be one of {LR_SOURCES}, got {lr_from!r}')
     if lr_from == 'y' and channels != 'y':
@@ -54,7 +62,7 @@ def make_test_pair(img: np.ndarray, scale: int, channels: str, lr_from: str = 'r
     base = mod_crop(img if lr_from == 'rgb' else to_channels(img, 'y'), scale)
     if min(base.shape[:2]) < scale:
         raise DataError(f'image of {img.shape[1]}x{img.shape[0]} pixels is smaller than scale {scale}')
-    return to_channels(base, channels), to_channels(make_lr(base, scale, quantize), channels)
+    return base
 
 
 def upsample(lr: np.ndarray, scale: int, out_hw) -> np.ndarray:

@@ -1,0 +1,31 @@
+"""A test run's start-up (srbench.apis.startup): MMEngine's optimizer registry is imported without
+bitsandbytes' and transformers' optimizers, the packages stay importable, and a later training run in the
+same process gets them back. In a subprocess: the test process has imported mmengine.optim already."""
+import importlib.util
+import subprocess
+import sys
+
+import pytest
+
+CODE = r'''
+import sys
+from srbench.apis.startup import restore_optional_optimizers, skip_optional_optimizers
+hidden = skip_optional_optimizers()
+assert 'mmengine.optim' in sys.modules
+assert not any(p in sys.modules for p in hidden), hidden
+assert all(sys.modules.get(p, 0) is not None for p in ('bitsandbytes', 'transformers')), 'left blocked'
+from mmengine.registry import OPTIMIZERS
+assert 'Adafactor' not in OPTIMIZERS.module_dict
+assert skip_optional_optimizers() == []            # once per process
+restore_optional_optimizers()
+assert 'Adafactor' in OPTIMIZERS.module_dict
+print('ok', hidden)
+'''
+
+
+def test_test_runs_skip_optional_optimizers():
+    if importlib.util.find_spec('transformers') is None:
+        pytest.skip('transformers is not installed: nothing to skip')
+    p = subprocess.run([sys.executable, '-c', CODE], capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert 'transformers' in p.stdout
