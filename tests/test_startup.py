@@ -29,3 +29,32 @@ def test_test_runs_skip_optional_optimizers():
     p = subprocess.run([sys.executable, '-c', CODE], capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr[-2000:]
     assert 'transformers' in p.stdout
+
+
+DEFERRED = r'''
+import contextlib, io, json, sys
+from srbench.cli import main
+with contextlib.redirect_stdout(io.StringIO()) as out:
+    assert main(['plugins', '--json']) == 0               # every command defers the optional optimizers
+assert json.loads(out.getvalue())
+assert 'bitsandbytes' not in sys.modules and 'transformers' not in sys.modules
+from mmengine.config import Config
+from mmengine.registry import OPTIMIZERS
+import mmengine.optim                                       # (imported already, or now: the same)
+assert 'Adafactor' not in OPTIMIZERS.module_dict
+from srbench.apis.startup import needs_optional_optimizers, restore_optional_optimizers
+adam = Config(dict(optim_wrapper=dict(type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-3))))
+ada = Config(dict(optim_wrapper=dict(constructor='X', optimizer=dict(type='Adafactor'))))
+assert not needs_optional_optimizers(adam) and needs_optional_optimizers(ada)
+restore_optional_optimizers()
+assert 'Adafactor' in OPTIMIZERS.module_dict and not needs_optional_optimizers(ada)
+print('ok')
+'''
+
+
+def test_commands_defer_optional_optimizers_and_a_config_naming_one_gets_them():
+    if importlib.util.find_spec('transformers') is None:
+        pytest.skip('transformers is not installed: nothing to skip')
+    p = subprocess.run([sys.executable, '-c', DEFERRED], capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert p.stdout.strip().splitlines()[-1] == 'ok'

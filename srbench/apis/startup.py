@@ -1,17 +1,27 @@
-"""A test run's start-up without what it never uses: MMEngine's optimizer registry and the third-party
-optimizers it registers at import time.
+"""srbench's start-up without what a run does not use: the third-party optimizers MMEngine's optimizer
+registry registers at import time.
 
 ``mmengine.optim`` (imported by every part of MMEngine's Runner, hooks and models) registers, at import
 time, the optimizers of every optional package that is installed: ``bitsandbytes`` (whose import runs
 ``torch.compile`` on four kernels, pulling in torch's dynamo and inductor: 5-10 s on a 2-core machine) and
-``transformers`` (``Adafactor``: 1.5-2 s). pyiqa installs both. A test run builds no optimizer, so
-:func:`skip_optional_optimizers` imports ``mmengine.optim`` with those packages hidden (MMEngine's own
-``except ImportError`` leaves their optimizers out). Nothing else changes: the packages stay importable
-(pyiqa metrics import ``transformers`` as usual), and :func:`restore_optional_optimizers` -- called by
-:func:`srbench.apis.train` -- registers the skipped optimizers when the same process trains afterwards.
+``transformers`` (``Adafactor``: 1.5-2 s). pyiqa installs both. srbench's configs use torch's optimizers,
+so:
+
+* :func:`skip_optional_optimizers` imports ``mmengine.optim`` now with those packages hidden (MMEngine's own
+  ``except ImportError`` leaves their optimizers out): a test run, which builds no optimizer;
+* :func:`defer_optional_optimizers` does the same lazily, when something first imports MMEngine's optimizer
+  builder (every ``srbench`` command and ``tools/*.py`` calls it before it runs: ``srbench plugins`` or a
+  bad-config error then start in a few seconds instead of ten);
+* :func:`restore_optional_optimizers` registers the skipped optimizers; :func:`srbench.apis.train` calls
+  it when a config names an optimizer type that is not registered without them
+  (:func:`needs_optional_optimizers`), e.g. ``PagedAdamW8bit`` or ``Adafactor``.
+
+Nothing else changes: the packages stay importable (pyiqa metrics import ``transformers`` as usual).
 """
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import sys
 
 SKIPPED_PACKAGES = ('bitsandbytes', 'transformers')
@@ -38,9 +48,89 @@ def skip_optional_optimizers() -> list[str]:
     return hidden
 
 
+BUILDER = 'mmengine.optim.optimizer.builder'
+"""The MMEngine module whose import registers the optional packages' optimizers."""
+
+
+class _HideWhileExecuting(importlib.abc.Loader):
+    """Wraps the builder module's loader: :data:`SKIPPED_PACKAGES` are hidden while its code runs."""
+
+    def __init__(self, loader):
+        self.loader = loader
+
+    def create_module(self, spec):
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module):
+        hidden = [p for p in SKIPPED_PACKAGES if p not in sys.modules]
+        for p in hidden:
+            sys.modules[p] = None
+        try:
+            self.loader.exec_module(module)
+        finally:
+            for p in hidden:
+                if sys.modules.get(p, 0) is None:
+                    del sys.modules[p]
+        _skipped.extend(hidden)
+
+
+class _BuilderFinder(importlib.abc.MetaPathFinder):
+    """Finds :data:`BUILDER` once, through the other finders, and wraps its loader."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != BUILDER:
+            return None
+        _remove_finder()
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _HideWhileExecuting(spec.loader)
+        return spec
+
+
+def _remove_finder():
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _BuilderFinder)]
+
+
+def defer_optional_optimizers() -> bool:
+    """Hide :data:`SKIPPED_PACKAGES` from MMEngine's optimizer builder when it is first imported, without
+    importing anything now. False when the builder is imported already (nothing to do)."""
+    if BUILDER in sys.modules:
+        return False
+    if not any(isinstance(f, _BuilderFinder) for f in sys.meta_path):
+        sys.meta_path.insert(0, _BuilderFinder())
+    return True
+
+
+def needs_optional_optimizers(cfg) -> bool:
+    """Whether the config's ``optim_wrapper`` names an optimizer type (a string) that is not registered
+    (what :func:`restore_optional_optimizers` may add)."""
+    from mmengine.registry import OPTIMIZERS
+
+    def types(node, under_optimizer=False):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == 'type' and under_optimizer and isinstance(v, str):
+                    yield v
+                else:
+                    yield from types(v, under_optimizer or k == 'optimizer')
+        elif isinstance(node, (list, tuple)):
+            for v in node:
+                yield from types(v, under_optimizer)
+
+    for t in types(cfg.get('optim_wrapper') or {}):
+        try:
+            found = OPTIMIZERS.get(t)
+        except Exception:                          # a scope that does not exist: let the build report it
+            found = None
+        if found is None:
+            return True
+    return False
+
+
 def restore_optional_optimizers() -> None:
     """Register the optimizers :func:`skip_optional_optimizers` left out (a training run after a test run in
     one process); nothing when none was left out."""
+    _remove_finder()
     if not _skipped:
         return
     from mmengine.optim.optimizer import builder

@@ -14,8 +14,9 @@ def build_runner(cfg):
     from ..registry import RUNNERS
     install()   # srbench's fixes to MMEngine (checkpoints, HistoryBuffer, collate lookup): before any Runner
     if cfg.get('optim_wrapper'):
-        from .startup import restore_optional_optimizers
-        restore_optional_optimizers()     # optimizers a test run in this process left out (apis/startup.py)
+        from .startup import needs_optional_optimizers, restore_optional_optimizers
+        if needs_optional_optimizers(cfg):
+            restore_optional_optimizers()     # bitsandbytes' / transformers' optimizers (apis/startup.py)
     if 'runner_type' in cfg:
         return RUNNERS.build(cfg)
     return SRRunner.from_cfg(cfg)   # MMEngine's Runner with srbench's console (engine/console.py)

@@ -112,6 +112,8 @@ def _dispatch(args):
     """Run a parsed command through the one error handler; its return value (an exit status, or a result
     such as data-aug's summary)."""
     from ..apis.cli import run_cli
+    from ..apis.startup import defer_optional_optimizers
+    defer_optional_optimizers()         # MMEngine's import of bitsandbytes / transformers: 5-10 s
     try:
         return run_cli(args._run, args)
     except BrokenPipeError:             # `srbench plugins | head`: the reader left; not an error
