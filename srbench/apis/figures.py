@@ -41,35 +41,7 @@ def _save(fig, out) -> str:
     return str(out)
 
 
-# where a point's label may go, in points from the point: right/left of it, above/below (tried in order)
-_LABEL_SPOTS = ((5, 3, 'left', 'bottom'), (5, -3, 'left', 'top'), (-5, 3, 'right', 'bottom'),
-                (-5, -3, 'right', 'top'), (5, 10, 'left', 'bottom'), (5, -10, 'left', 'top'),
-                (-5, 10, 'right', 'bottom'), (-5, -10, 'right', 'top'))
-
-
-def _place_labels(fig, ax, points, fontsize=8) -> None:
-    """Label each point where its text overlaps no label placed before and stays inside the axes
-    (the first of :data:`_LABEL_SPOTS` that fits; the first spot when none does)."""
-    renderer = fig.canvas.get_renderer()
-    box = ax.get_window_extent(renderer)
-    placed = []
-    for name, xv, yv in sorted(points, key=lambda p: (-p[2], p[1])):
-        best = None
-        for dx, dy, ha, va in _LABEL_SPOTS:
-            t = ax.annotate(name, (xv, yv), textcoords='offset points', xytext=(dx, dy), ha=ha, va=va,
-                            fontsize=fontsize)
-            ext = t.get_window_extent(renderer)
-            inside = ext.x0 >= box.x0 and ext.x1 <= box.x1 and ext.y0 >= box.y0 and ext.y1 <= box.y1
-            if inside and not any(ext.overlaps(o) for o in placed):
-                best = (t, ext)
-                break
-            t.remove()
-        if best is None:
-            dx, dy, ha, va = _LABEL_SPOTS[0]
-            t = ax.annotate(name, (xv, yv), textcoords='offset points', xytext=(dx, dy), ha=ha, va=va,
-                            fontsize=fontsize)
-            best = (t, t.get_window_extent(renderer))
-        placed.append(best[1])
+MARKERS = 'osD^vP*Xh<>p'
 
 
 def tradeoff_plot(results, dataset: str, scale: int, x: str = 'params', metric: str = 'PSNR', out=None,
@@ -105,7 +77,9 @@ def tradeoff_plot(results, dataset: str, scale: int, x: str = 'params', metric: 
     if out is not None:
         plt = _pyplot()
         fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
-        ax.scatter([p[1] for p in points], [p[2] for p in points], zorder=3)
+        for i, (name, xv, yv) in enumerate(points):    # one colour and marker per model, named in the legend
+            ax.scatter([xv], [yv], s=36, zorder=3, color=f'C{i % 10}',
+                       marker=MARKERS[(i // 10) % len(MARKERS)], label=f'{name} ({yv:.2f})')
         for name, yv in baselines:
             ax.axhline(yv, linestyle='--', color='gray', linewidth=1, zorder=2)
             ax.annotate(f'{name} ({yv:.2f})', (0.01, yv), xycoords=('axes fraction', 'data'),
@@ -114,7 +88,7 @@ def tradeoff_plot(results, dataset: str, scale: int, x: str = 'params', metric: 
         ys = [p[2] for p in points] + [b[1] for b in baselines]
         lo, hi = min(xs), max(xs)
         ax.set_xscale('log')
-        ax.set_xlim(lo / 4, hi * 4)                  # room for the labels on both sides
+        ax.set_xlim(lo / 2, hi * 2)
         pad = max(0.15 * (max(ys) - min(ys)), 0.1)
         ax.set_ylim(min(ys) - pad, max(ys) + pad)
         ax.set_xlabel(label)
@@ -122,8 +96,8 @@ def tradeoff_plot(results, dataset: str, scale: int, x: str = 'params', metric: 
         ax.set_title(f'{dataset} x{scale}: {metric} vs {label.split(" (")[0].lower()}')
         ax.grid(True, which='both', alpha=0.3)
         fig.text(0.01, 0.01, 'Protocol: ' + t.protocol, fontsize=6, wrap=True)
+        ax.legend(loc='best', fontsize=7, framealpha=0.9)
         fig.tight_layout(rect=(0, 0.06, 1, 1))
-        _place_labels(fig, ax, points)
         res['out'] = _save(fig, out)
         plt.close(fig)
     return res

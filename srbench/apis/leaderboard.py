@@ -408,6 +408,7 @@ class SummaryTable:
     decimals: dict
     macs_for: list | None = None
     paper: bool = False                # a Paper column (build_summary(paper=True) and some row has numbers)
+    eval_protocol: str | None = None   # the authors' protocol by name, when the results name one
 
     def best(self, metric: str):
         """The best value of a metric column (max for the metrics in :data:`HIGHER_IS_BETTER`, else min);
@@ -519,7 +520,10 @@ def build_summary(results, datasets=None, scales=None, models=None, metrics=None
         raise DataError('no result matches the filters' if (datasets or scales or models)
                         else 'the results hold no (data set, scale) result to tabulate')
     tables = []
-    for key in sorted(groups, key=lambda k: (_dataset_rank(groups[k]['entry'].dataset), k[1])):
+    # data sets in DATASET_ORDER, scales ascending; of the protocols of one (data set, scale), the one with
+    # the most models first
+    for key in sorted(groups, key=lambda k: (_dataset_rank(groups[k]['entry'].dataset), k[1],
+                                             -len(groups[k]['rows']))):
         g = groups[key]
         rows = [r for _, r in g['rows'].values()]
         have = {m for r in rows for m in r.metrics}
@@ -533,7 +537,8 @@ def build_summary(results, datasets=None, scales=None, models=None, metrics=None
         e = g['entry']
         tables.append(SummaryTable(dataset=e.dataset, scale=e.scale, protocol=describe_protocol(e),
                                    metrics=cols, rows=rows, decimals=decimals_of(cols),
-                                   macs_for=g['macs_for'], paper=any(r.paper for r in rows)))
+                                   macs_for=g['macs_for'], paper=any(r.paper for r in rows),
+                                   eval_protocol=e.data_protocol.get('eval_protocol')))
     return tables
 
 
@@ -581,8 +586,8 @@ def summary_notes(t: SummaryTable) -> list[str]:
     """The lines under a summary table: its protocol, and the devices the runtimes were measured on."""
     out = [f'Protocol: {t.protocol}.']
     if t.paper:
-        out.append('Paper: the numbers the model\'s plugin cites for it (for released weights, those their '
-                   'declaration cites: `srbench convert --list`); - where it cites none.')
+        out.append('Paper: the numbers the model\'s plugin cites (released weights: their declaration\'s, '
+                   '`srbench convert --list`); - where it cites none.')
         for r in t.rows:
             if not r.paper:
                 continue
@@ -648,8 +653,10 @@ def render_summary(tables: list[SummaryTable], fmt: str = 'md', title: str | Non
     seen: dict = {}
     for t in tables:
         n = seen[(t.dataset, t.scale)] = seen.get((t.dataset, t.scale), 0) + 1
-        head = f'## {t.dataset} x{t.scale}' + (f' (protocol {n} of {counts[(t.dataset, t.scale)]})'
-                                               if counts[(t.dataset, t.scale)] > 1 else '')
+        several = counts[(t.dataset, t.scale)] > 1
+        head = f'## {t.dataset} x{t.scale}' + (
+            '' if not several else f' (protocol `{t.eval_protocol}`)' if t.eval_protocol
+            else f' (protocol {n} of {counts[(t.dataset, t.scale)]})')
         out += [head, '', tabulate([summary_cells(t, r, True) for r in t.rows], headers=summary_header(t),
                                    tablefmt='github', disable_numparse=True), '']
         out += summary_notes(t) + ['']
