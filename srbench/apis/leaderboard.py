@@ -300,6 +300,7 @@ class Section:
     several_protocols: bool        # the model has other sections (other protocols)
     table: Table
     sources: list[str]             # the results files of its entries
+    eval_protocol: str | None = None   # the authors' protocol by name (shown in the heading when several)
 
 
 @dataclass
@@ -339,7 +340,8 @@ def build_board(results, metrics=None, refs=None, merge_scales: bool = True,
             lr_protocol=e0.data_protocol.get('lr_protocol'),
             several_protocols=counts[(e0.model, e0.plugin)] > 1,
             table=leaderboard_table(g, metrics, refs, merge_scales),
-            sources=list(dict.fromkeys(e.source for e in g))))
+            sources=list(dict.fromkeys(e.source for e in g)),
+            eval_protocol=e0.data_protocol.get('eval_protocol')))
     return Board(title=title, sections=sections, notes=notes)
 
 
@@ -349,7 +351,8 @@ def render_board(board: Board, tablefmt: str = 'github') -> str:
     for s in board.sections:
         head = f'## {s.model}' + (f' (plugin `{s.plugin}`)' if s.plugin else '')
         if s.several_protocols:
-            head += f' -- protocol `{s.protocol_name}`, LR `{s.lr_protocol}`'
+            head += (f" -- the authors' protocol `{s.eval_protocol}`" if s.eval_protocol
+                     else f' -- protocol `{s.protocol_name}`, LR `{s.lr_protocol}`')
         tnotes = table_notes(s.table)
         out += [head, '', f'Protocol: {s.protocol}.', '', render(s.table, tablefmt), '']
         out += [f'- {n}' for n in tnotes] + ([''] if tnotes else [])
