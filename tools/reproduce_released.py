@@ -30,9 +30,9 @@ runtime) is [results.md](results.md). Produced from the results JSONs in `{out_d
     python tools/reproduce_released.py ../shared/weights --sets Set5 Set14 BSD100 --bicubic \\
         --out-dir {out_dir} --work-dir work_dirs/docs_results --table {table}
 
-(2 shared CPU cores, one thread). Results files per data set: {coverage}. Urban100 did not fit in the
-session: the same command with `--sets Urban100` adds it (a JSON that exists is kept), `--names` selects
-models.
+(2 shared CPU cores, one thread). Results files per data set: {coverage} (of {models} models). The
+missing ones and Urban100 did not fit in the session: the same command with `--sets BSD100 Urban100` adds
+them (a JSON that exists is kept), `--names` selects models.
 '''
 
 
@@ -88,7 +88,9 @@ def write_table(results, out_dir, table) -> None:
     coverage = ', '.join(f'{k} {counts[k]}' for k in sorted(counts, key=rank.get))
     md = leaderboard([str(p) for p in results], refs=['paper'], title=TABLE_TITLE)
     head, rest = md.split('\n', 1)
-    md = head + '\n\n' + TABLE_INTRO.format(out_dir=out_dir, table=table, coverage=coverage) + rest
+    models = len({p.parent.name for p in results})
+    md = head + '\n\n' + TABLE_INTRO.format(out_dir=out_dir, table=table, coverage=coverage,
+                                             models=models) + rest
     write_text_atomic(md, table)
     print(f'table written to {table} ({len(md.splitlines())} lines)')
 

@@ -410,7 +410,7 @@ class SummaryTable:
     rows: list
     decimals: dict
     macs_for: list | None = None
-    paper: bool = False                # a Paper column (build_summary(paper=True) and some row has numbers)
+    paper: bool = False                # a Paper column (build_summary(paper=True))
     eval_protocol: str | None = None   # the authors' protocol by name, when the results name one
 
     def best(self, metric: str):
@@ -540,7 +540,7 @@ def build_summary(results, datasets=None, scales=None, models=None, metrics=None
         e = g['entry']
         tables.append(SummaryTable(dataset=e.dataset, scale=e.scale, protocol=describe_protocol(e),
                                    metrics=cols, rows=rows, decimals=decimals_of(cols),
-                                   macs_for=g['macs_for'], paper=any(r.paper for r in rows),
+                                   macs_for=g['macs_for'], paper=bool(paper),
                                    eval_protocol=e.data_protocol.get('eval_protocol')))
     return tables
 
