@@ -41,12 +41,18 @@ def _save(fig, out) -> str:
     return str(out)
 
 
+MARKERS = 'osD^vP*Xh<>p'
+
+
 def tradeoff_plot(results, dataset: str, scale: int, x: str = 'params', metric: str = 'PSNR', out=None,
                   protocol: int = 1) -> dict:
     """``metric`` against ``x`` (``params``, ``macs`` or ``runtime``) of every model on ``dataset`` x``scale``
     (``protocol``: which of the protocols found, 1-based, when there are several); a log x axis. Models
-    without a value for ``x`` or ``metric`` are left out (listed in ``'missing'``). Returns ``{'points':
-    [(model, x, y), ...], 'missing', 'protocol', 'out'}``; the PNG is written to ``out`` when given."""
+    without a value for ``x`` or ``metric`` are left out (listed in ``'missing'``); those of them with a
+    metric and ``x`` = 0 (Bicubic has no parameters) are drawn as a dashed horizontal line (``'baselines'``).
+    ``results``: results JSONs, folders of them, or results dicts. Returns ``{'points': [(model, x, y),
+    ...], 'baselines': [(model, y), ...], 'missing', 'protocol', 'out'}``; the PNG is written to ``out``
+    when given."""
     from .leaderboard import build_summary
     if x not in XAXES:
         raise ConfigError(f'x must be one of {", ".join(XAXES)}, got {x!r}')
@@ -55,29 +61,43 @@ def tradeoff_plot(results, dataset: str, scale: int, x: str = 'params', metric: 
         raise ConfigError(f'{dataset} x{scale}: protocol {protocol} asked, {len(tables)} found')
     t = tables[protocol - 1]
     label, attr = XAXES[x]
-    points, missing = [], []
+    points, missing, baselines = [], [], []
     for r in t.rows:
         xv, yv = getattr(r, attr), r.metrics.get(metric)
-        if xv is None or not isinstance(yv, float) or xv <= 0:
+        ok_y = isinstance(yv, float) and yv == yv and abs(yv) != float('inf')
+        if xv is None or not ok_y or xv <= 0:
             missing.append(r.model)
+            if ok_y and xv == 0:
+                baselines.append((r.model, float(yv)))
         else:
             points.append((r.model, float(xv), float(yv)))
     if not points:
         raise DataError(f'{dataset} x{scale}: no model has both {metric} and {x}')
-    res = dict(points=points, missing=missing, protocol=t.protocol, out=None)
+    res = dict(points=points, baselines=baselines, missing=missing, protocol=t.protocol, out=None)
     if out is not None:
         plt = _pyplot()
         fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
-        ax.scatter([p[1] for p in points], [p[2] for p in points], zorder=3)
-        for name, xv, yv in points:
-            ax.annotate(name, (xv, yv), textcoords='offset points', xytext=(4, 4), fontsize=9)
+        for i, (name, xv, yv) in enumerate(points):    # one colour and marker per model, named in the legend
+            ax.scatter([xv], [yv], s=36, zorder=3, color=f'C{i % 10}',
+                       marker=MARKERS[(i // 10) % len(MARKERS)], label=f'{name} ({yv:.2f})')
+        for name, yv in baselines:
+            ax.axhline(yv, linestyle='--', color='gray', linewidth=1, zorder=2)
+            ax.annotate(f'{name} ({yv:.2f})', (0.01, yv), xycoords=('axes fraction', 'data'),
+                        textcoords='offset points', xytext=(0, 3), fontsize=8, color='gray')
+        xs = [p[1] for p in points]
+        ys = [p[2] for p in points] + [b[1] for b in baselines]
+        lo, hi = min(xs), max(xs)
         ax.set_xscale('log')
+        ax.set_xlim(lo / 2, hi * 2)
+        pad = max(0.15 * (max(ys) - min(ys)), 0.1)
+        ax.set_ylim(min(ys) - pad, max(ys) + pad)
         ax.set_xlabel(label)
         ax.set_ylabel(f'{metric} (dB)' if metric == 'PSNR' else metric)
-        ax.set_title(f'{dataset} x{scale}')
+        ax.set_title(f'{dataset} x{scale}: {metric} vs {label.split(" (")[0].lower()}')
         ax.grid(True, which='both', alpha=0.3)
-        fig.text(0.01, 0.01, t.protocol, fontsize=6, wrap=True)
-        fig.tight_layout(rect=(0, 0.04, 1, 1))
+        fig.text(0.01, 0.01, 'Protocol: ' + t.protocol, fontsize=6, wrap=True)
+        ax.legend(loc='best', fontsize=7, framealpha=0.9)
+        fig.tight_layout(rect=(0, 0.06, 1, 1))
         res['out'] = _save(fig, out)
         plt.close(fig)
     return res

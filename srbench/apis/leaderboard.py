@@ -69,6 +69,34 @@ def _norm_border(v, scale):
     return v
 
 
+def _other_json(path) -> bool:
+    """True for a JSON file that is well-formed but plainly not a results file (no ``srbench-results``
+    format field); a malformed one is False, so that loading it reports the problem."""
+    import json
+    try:
+        obj = json.loads(path.read_text(encoding='utf-8'))
+    except (OSError, ValueError):
+        return False
+    return not (isinstance(obj, dict) and str(obj.get('format', '')).startswith('srbench-results'))
+
+
+def expand_results(results) -> list:
+    """``results`` (one or a list of paths, :class:`srbench.results.Results` or dicts) with every folder
+    replaced by the results JSONs under it (``*.json``, recursively, sorted; other JSON files in it are
+    passed over): ``srbench leaderboard docs/results``. A folder without one is a DataError naming it."""
+    from pathlib import Path
+    out = []
+    for r in results if isinstance(results, (list, tuple)) else [results]:
+        if isinstance(r, (str, Path)) and Path(r).is_dir():
+            found = [f for f in sorted(Path(r).rglob('*.json')) if not _other_json(f)]
+            if not found:
+                raise DataError(f'{r}: a folder with no results JSON (*.json, format srbench-results) in it')
+            out += [str(f) for f in found]
+        else:
+            out.append(r)
+    return out
+
+
 def entries_of(results, source: str = '?') -> list[Entry]:
     """The (data set, scale) entries of one :class:`srbench.results.Results` (or results dict)."""
     res = as_results(results, source=f'results {source}')
@@ -154,7 +182,7 @@ def _protocol_mismatch(ref_prot: dict, ours: dict | None) -> list[str]:
     if not ref_prot:
         return []
     if not ours or all(ours.get(f) is None for f in PROTOCOL_FIELDS):
-        return ['our result records no protocol']      # a results file without one: never beside them silently
+        return ['our result records no protocol']    # a results file without one: never beside them silently
     out = []
     for f in PROTOCOL_FIELDS:
         if f in ref_prot and ours.get(f) is not None and str(ref_prot[f]) != str(ours.get(f)):
@@ -272,6 +300,7 @@ class Section:
     several_protocols: bool        # the model has other sections (other protocols)
     table: Table
     sources: list[str]             # the results files of its entries
+    eval_protocol: str | None = None   # the authors' protocol by name (shown in the heading when several)
 
 
 @dataclass
@@ -289,7 +318,7 @@ def build_board(results, metrics=None, refs=None, merge_scales: bool = True,
     ``refs``: reference labels or glob patterns to show (default: all; ``'none'``: none);
     ``merge_scales``: the seed's layout (scales stacked in one row per data set) or one row per scale."""
     entries = []
-    for i, r in enumerate(results if isinstance(results, (list, tuple)) else [results]):
+    for i, r in enumerate(expand_results(results)):
         if isinstance(r, (dict, Results)):
             out = r.get('out') if isinstance(r, dict) else r.extra.get('out')
             source = str(out or f'results[{i}]')
@@ -311,7 +340,8 @@ def build_board(results, metrics=None, refs=None, merge_scales: bool = True,
             lr_protocol=e0.data_protocol.get('lr_protocol'),
             several_protocols=counts[(e0.model, e0.plugin)] > 1,
             table=leaderboard_table(g, metrics, refs, merge_scales),
-            sources=list(dict.fromkeys(e.source for e in g))))
+            sources=list(dict.fromkeys(e.source for e in g)),
+            eval_protocol=e0.data_protocol.get('eval_protocol')))
     return Board(title=title, sections=sections, notes=notes)
 
 
@@ -321,7 +351,8 @@ def render_board(board: Board, tablefmt: str = 'github') -> str:
     for s in board.sections:
         head = f'## {s.model}' + (f' (plugin `{s.plugin}`)' if s.plugin else '')
         if s.several_protocols:
-            head += f' -- protocol `{s.protocol_name}`, LR `{s.lr_protocol}`'
+            head += (f" -- the authors' protocol `{s.eval_protocol}`" if s.eval_protocol
+                     else f' -- protocol `{s.protocol_name}`, LR `{s.lr_protocol}`')
         tnotes = table_notes(s.table)
         out += [head, '', f'Protocol: {s.protocol}.', '', render(s.table, tablefmt), '']
         out += [f'- {n}' for n in tnotes] + ([''] if tnotes else [])
@@ -365,6 +396,7 @@ class SummaryRow:
     train_data: str | None = None
     iters: int | None = None
     source: str = ''
+    paper: dict | None = None          # the paper's numbers of this data set and scale (_paper_numbers)
 
 
 @dataclass
@@ -378,6 +410,8 @@ class SummaryTable:
     rows: list
     decimals: dict
     macs_for: list | None = None
+    paper: bool = False                # a Paper column (build_summary(paper=True))
+    eval_protocol: str | None = None   # the authors' protocol by name, when the results name one
 
     def best(self, metric: str):
         """The best value of a metric column (max for the metrics in :data:`HIGHER_IS_BETTER`, else min);
@@ -401,12 +435,55 @@ def _summary_extras(res) -> dict:
                 macs_for=cx.get('macs_for'), train_data=tr.get('data'), iters=tr.get('iters'))
 
 
-def build_summary(results, datasets=None, scales=None, models=None, metrics=None) -> list[SummaryTable]:
+def _released_trained_on(plugin: str | None, weights: str | None) -> str | None:
+    """The training data a plugin declares for its released weights ``weights`` (``Weights.trained_on``)."""
+    if not (plugin and weights):
+        return None
+    from ..lookup import get_plugin
+    try:
+        pl = get_plugin(plugin)
+    except (PluginError, KeyError, LookupError):
+        return None
+    w = next((w for w in getattr(pl, 'weights', []) if w.name == weights), None)
+    return (w.trained_on or None) if w is not None else None
+
+
+def _is_paper_label(label: str) -> bool:
+    """``paper``, or ``paper (<variant>)`` as plugins label their papers' rows (``'paper (91 images)'``)."""
+    return label == 'paper' or label.startswith('paper ') or label.startswith('paper(')
+
+
+def _paper_numbers(e: Entry, cache: dict) -> dict | None:
+    """The paper's numbers for an entry's (data set, scale): for released weights those their declaration
+    cites, else the first row of the plugin's paper.json for the model whose label is ``paper`` or
+    ``paper (...)``. ``{'metrics', 'label', 'mismatch' (how its declared protocol differs from ours, '' if
+    not), 'undeclared' (it declares none)}``; None when there is none."""
+    key = (e.plugin, e.model, e.extra.get('weights'))
+    if key not in cache:
+        cache[key] = reference_rows(*key)[0]
+    for r in cache[key]:
+        label = str(r.get('label', 'paper'))
+        if not _is_paper_label(label) or (_norm_dataset(r['dataset']), int(r['scale'])) != \
+                (_norm_dataset(e.dataset), e.scale):
+            continue
+        ms = {k: v for k, v in (r.get('metrics') or {}).items() if isinstance(v, (int, float))}
+        if not ms:
+            continue
+        ours = next(iter(e.protocol.values()), None)
+        return dict(metrics=ms, label=label, undeclared=not r['protocol'],
+                    mismatch='; '.join(_protocol_mismatch(r['protocol'], ours)) if r['protocol'] else '')
+    return None
+
+
+def build_summary(results, datasets=None, scales=None, models=None, metrics=None,
+                  paper: bool = False) -> list[SummaryTable]:
     """Summary tables of one or more results (as :func:`build_board` takes them): one per (data set, scale,
     protocol), one row per model (the newest result when several files have it). ``datasets``, ``models``:
-    names or glob patterns (case-insensitive); ``scales``: integers; ``metrics``: the metric columns."""
+    names or glob patterns (case-insensitive); ``scales``: integers; ``metrics``: the metric columns;
+    ``paper``: add the paper's numbers of each model (:func:`_paper_numbers`) in a Paper column. Released
+    weights without recorded training data get the training data their declaration names."""
     loaded = []
-    for i, r in enumerate(results if isinstance(results, (list, tuple)) else [results]):
+    for i, r in enumerate(expand_results(results)):
         if isinstance(r, (dict, Results)):
             out = r.get('out') if isinstance(r, dict) else r.extra.get('out')
             source = str(out or f'results[{i}]')
@@ -414,6 +491,7 @@ def build_summary(results, datasets=None, scales=None, models=None, metrics=None
         else:
             loaded.append((load_results(r), str(r)))
     groups: dict = {}
+    ref_cache: dict = {}
     for res, source in loaded:
         extras = _summary_extras(res)
         by_key = {(row.dataset, row.scale): row for row in res.results}
@@ -426,10 +504,16 @@ def build_summary(results, datasets=None, scales=None, models=None, metrics=None
             if models and not _match(e.model, models):
                 continue
             rt = by_key[(e.dataset, e.scale)].runtime or {}
+            train_data = extras['train_data']
+            if train_data is None and e.extra.get('weights'):
+                trained_on = _released_trained_on(e.plugin, e.extra['weights'])
+                train_data = f'released: {trained_on}' if trained_on else None
             row = SummaryRow(model=e.model, plugin=e.plugin, metrics=e.metrics, params=extras['params'],
                              macs=extras['macs'].get(str(e.scale)), runtime=rt.get('seconds_per_image'),
-                             device=rt.get('device'), train_data=extras['train_data'], iters=extras['iters'],
+                             device=rt.get('device'), train_data=train_data, iters=extras['iters'],
                              source=source)
+            if paper:
+                row.paper = _paper_numbers(e, ref_cache)
             key = (_norm_dataset(e.dataset), e.scale, protocol_signature(e))
             g = groups.setdefault(key, dict(entry=e, rows={}, macs_for=extras['macs_for']))
             old = g['rows'].get(e.model)
@@ -439,7 +523,10 @@ def build_summary(results, datasets=None, scales=None, models=None, metrics=None
         raise DataError('no result matches the filters' if (datasets or scales or models)
                         else 'the results hold no (data set, scale) result to tabulate')
     tables = []
-    for key in sorted(groups, key=lambda k: (_dataset_rank(groups[k]['entry'].dataset), k[1])):
+    # data sets in DATASET_ORDER, scales ascending; of the protocols of one (data set, scale), the one with
+    # the most models first
+    for key in sorted(groups, key=lambda k: (_dataset_rank(groups[k]['entry'].dataset), k[1],
+                                             -len(groups[k]['rows']))):
         g = groups[key]
         rows = [r for _, r in g['rows'].values()]
         have = {m for r in rows for m in r.metrics}
@@ -453,7 +540,8 @@ def build_summary(results, datasets=None, scales=None, models=None, metrics=None
         e = g['entry']
         tables.append(SummaryTable(dataset=e.dataset, scale=e.scale, protocol=describe_protocol(e),
                                    metrics=cols, rows=rows, decimals=decimals_of(cols),
-                                   macs_for=g['macs_for']))
+                                   macs_for=g['macs_for'], paper=bool(paper),
+                                   eval_protocol=e.data_protocol.get('eval_protocol')))
     return tables
 
 
@@ -468,7 +556,19 @@ def _fmt_count(n, unit: str) -> str:
 
 def summary_header(t: SummaryTable) -> list[str]:
     macs = 'MACs' + (f' ({t.macs_for[1]}x{t.macs_for[0]} out)' if t.macs_for else '')
-    return ['Model'] + list(t.metrics) + ['Params', macs, 'Runtime (s/img)', 'Training data', 'Iterations']
+    paper = [f'Paper {" / ".join(t.metrics)}'] if t.paper else []
+    return ['Model'] + list(t.metrics) + paper + ['Params', macs, 'Runtime (s/img)', 'Training data',
+                                                  'Iterations']
+
+
+def paper_cell(t: SummaryTable, row: SummaryRow) -> str:
+    """The paper's numbers of a row, ``/``-joined in the order of the metric columns ('-' where the paper
+    gives none), marked with a dagger where the paper's declared protocol differs from ours."""
+    if not row.paper:
+        return '-'
+    ms = row.paper['metrics']
+    s = ' / '.join(fmt_value(m, ms[m], t.decimals[m]) if ms.get(m) is not None else '-' for m in t.metrics)
+    return s + (f' {MISMATCH}' if row.paper['mismatch'] else '')
 
 
 def summary_cells(t: SummaryTable, row: SummaryRow, bold: bool) -> list[str]:
@@ -477,6 +577,8 @@ def summary_cells(t: SummaryTable, row: SummaryRow, bold: bool) -> list[str]:
         v = row.metrics.get(m)
         s = fmt_value(m, v, t.decimals[m])
         cells.append(f'**{s}**' if bold and v is not None and v == t.best(m) and len(t.rows) > 1 else s)
+    if t.paper:
+        cells.append(paper_cell(t, row))
     cells += [_fmt_count(row.params, 'K'), _fmt_count(row.macs, 'G'),
               '-' if row.runtime is None else f'{row.runtime:.3g}', row.train_data or '-',
               '-' if row.iters is None else str(row.iters)]
@@ -486,6 +588,20 @@ def summary_cells(t: SummaryTable, row: SummaryRow, bold: bool) -> list[str]:
 def summary_notes(t: SummaryTable) -> list[str]:
     """The lines under a summary table: its protocol, and the devices the runtimes were measured on."""
     out = [f'Protocol: {t.protocol}.']
+    if t.paper:
+        out.append('Paper: the numbers the model\'s plugin cites (released weights: their declaration\'s, '
+                   '`srbench convert --list`); - where it cites none.')
+        for r in t.rows:
+            if not r.paper:
+                continue
+            said = [f'its plugin\'s row {r.paper["label"]!r}'] if r.paper['label'] != 'paper' else []
+            if r.paper['mismatch']:
+                said.append(f'under another protocol: {r.paper["mismatch"]}')
+            elif r.paper['undeclared']:
+                said.append('protocol not declared by the plugin (as published)')
+            if said:
+                mark = f'{MISMATCH} ' if r.paper['mismatch'] else ''
+                out.append(f'{mark}{r.model}, Paper: {"; ".join(said)}.')
     devices = sorted({r.device for r in t.rows if r.device})
     if devices:
         out.append('Runtime: network forward per image, median, on ' + '; '.join(devices)
@@ -505,7 +621,8 @@ def render_summary(tables: list[SummaryTable], fmt: str = 'md', title: str | Non
                     rows=[dict(model=r.model, plugin=r.plugin,
                                metrics={m: r.metrics.get(m) for m in t.metrics}, params=r.params,
                                macs=r.macs, runtime=r.runtime, device=r.device,
-                               train_data=r.train_data, iters=r.iters, source=r.source) for r in t.rows])
+                               train_data=r.train_data, iters=r.iters, source=r.source,
+                               **(dict(paper=r.paper) if t.paper else {})) for r in t.rows])
                for t in tables]
         from ..results import json_safe
         return json.dumps(json_safe(obj), indent=1) + '\n'
@@ -515,13 +632,17 @@ def render_summary(tables: list[SummaryTable], fmt: str = 'md', title: str | Non
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator='\n')
         metrics = list(dict.fromkeys(m for t in tables for m in t.metrics))
-        w.writerow(['dataset', 'scale', 'model'] + metrics + ['params', 'macs', 'macs_for', 'runtime_s',
-                                                              'device', 'train_data', 'iters', 'protocol'])
+        paper = [f'paper_{m}' for m in metrics] if any(t.paper for t in tables) else []
+        w.writerow(['dataset', 'scale', 'model'] + metrics + paper
+                   + ['params', 'macs', 'macs_for', 'runtime_s', 'device', 'train_data', 'iters', 'protocol'])
         for t in tables:
             for r in t.rows:
                 w.writerow([t.dataset, t.scale, r.model]
                            + [fmt_value(m, r.metrics.get(m), t.decimals[m]) if m in t.metrics else ''
                               for m in metrics]
+                           + [fmt_value(m, r.paper['metrics'][m], t.decimals[m])
+                              if m in t.metrics and r.paper and r.paper['metrics'].get(m) is not None else ''
+                              for m in (metrics if paper else [])]
                            + ['' if r.params is None else r.params, '' if r.macs is None else r.macs,
                               'x'.join(str(v) for v in reversed(t.macs_for)) if t.macs_for else '',
                               '' if r.runtime is None else f'{r.runtime:.6g}', r.device or '',
@@ -535,8 +656,10 @@ def render_summary(tables: list[SummaryTable], fmt: str = 'md', title: str | Non
     seen: dict = {}
     for t in tables:
         n = seen[(t.dataset, t.scale)] = seen.get((t.dataset, t.scale), 0) + 1
-        head = f'## {t.dataset} x{t.scale}' + (f' (protocol {n} of {counts[(t.dataset, t.scale)]})'
-                                               if counts[(t.dataset, t.scale)] > 1 else '')
+        several = counts[(t.dataset, t.scale)] > 1
+        head = f'## {t.dataset} x{t.scale}' + (
+            '' if not several else f' (protocol `{t.eval_protocol}`)' if t.eval_protocol
+            else f' (protocol {n} of {counts[(t.dataset, t.scale)]})')
         out += [head, '', tabulate([summary_cells(t, r, True) for r in t.rows], headers=summary_header(t),
                                    tablefmt='github', disable_numparse=True), '']
         out += summary_notes(t) + ['']
@@ -567,10 +690,10 @@ def update_markdown(path, section: str) -> None:
 
 
 def summary(results, fmt: str = 'md', out=None, datasets=None, scales=None, models=None, metrics=None,
-            update=None, title: str | None = 'Summary') -> str:
+            update=None, title: str | None = 'Summary', paper: bool = False) -> str:
     """What ``tools/leaderboard.py --summary`` calls: the summary tables as ``fmt`` (md, csv, json), written
     to ``out`` (atomically) or, with ``update``, into the marked section of that markdown file (md only)."""
-    text = render_summary(build_summary(results, datasets, scales, models, metrics), fmt,
+    text = render_summary(build_summary(results, datasets, scales, models, metrics, paper=paper), fmt,
                           title=None if update else title)
     if update:
         if fmt != 'md':

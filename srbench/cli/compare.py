@@ -9,7 +9,7 @@ HELP = 'figures: comparison crops of saved SR images, or PSNR vs parameters / ru
 
 def add_arguments(p) -> None:
     p.add_argument('sources', nargs='+', metavar='SOURCE',
-                   help='--save-images folders (crops), or results JSONs (--plot)')
+                   help='--save-images folders (crops), or results JSONs or folders of them (--plot)')
     p.add_argument('--out', required=True, help='the PNG to write')
     p.add_argument('--scale', type=int, required=True, help='the scale of the results to show (e.g. 4)')
     p.add_argument('--image', help='crops: the test image\'s name (file stem)')
@@ -29,8 +29,11 @@ def run(a) -> int:
         if not a.dataset:
             raise ConfigError('--plot needs --dataset')
         r = figures.tradeoff_plot(a.sources, a.dataset, a.scale, x=a.plot, metric=a.metric, out=a.out)
+        base = [n for n, _ in r['baselines']]
+        left = [n for n in r['missing'] if n not in base]
         print(f'{len(r["points"])} model(s) plotted to {r["out"]}'
-              + (f'; without {a.plot}: {", ".join(r["missing"])}' if r['missing'] else ''))
+              + (f'; as a line ({a.plot} = 0): {", ".join(base)}' if base else '')
+              + (f'; without {a.plot}: {", ".join(left)}' if left else ''))
         return 0
     if not (a.image and a.box and a.hr):
         raise ConfigError('crops need --image, --box X Y W H and --hr (or give --plot)')

@@ -10,7 +10,8 @@ HELP = 'markdown leaderboard of results JSONs, with the plugins\' paper numbers'
 
 
 def add_arguments(p) -> None:
-    p.add_argument('results', nargs='+', metavar='RESULTS', help='results JSON files written by srbench test')
+    p.add_argument('results', nargs='+', metavar='RESULTS',
+                   help='results JSONs written by srbench test, or folders of them (every *.json under it)')
     p.add_argument('--out', help='write the markdown here (default: print it)')
     p.add_argument('--metrics', nargs='+', metavar='METRIC',
                    help='metric columns (default: all in the results)')
@@ -27,15 +28,19 @@ def add_arguments(p) -> None:
     g.add_argument('--datasets', nargs='+', metavar='NAME', help='only these data sets')
     g.add_argument('--scales', nargs='+', type=int, metavar='S', help='only these scales')
     g.add_argument('--models', nargs='+', metavar='NAME', help='only these models')
+    g.add_argument('--paper', action='store_true',
+                   help='a Paper column: the numbers each model\'s plugin cites (released weights: their '
+                        'declaration\'s)')
     g.add_argument('--update', metavar='FILE.md',
                    help='rewrite the marked section (<!-- srbench:leaderboard:begin --> ... end) of FILE.md')
 
 
 def run(a) -> int:
-    if a.summary or a.format or a.datasets or a.scales or a.models or a.update:
+    if a.summary or a.format or a.datasets or a.scales or a.models or a.update or a.paper:
         from ..apis.leaderboard import summary
         text = summary(a.results, fmt=a.format or 'md', out=a.out, datasets=a.datasets, scales=a.scales,
-                       models=a.models, metrics=a.metrics, update=a.update, title=a.title or 'Summary')
+                       models=a.models, metrics=a.metrics, update=a.update, title=a.title or 'Summary',
+                       paper=a.paper)
         if a.out or a.update:
             print(f'summary written to {a.update or a.out}', file=sys.stderr)
         else:
