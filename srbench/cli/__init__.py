@@ -84,8 +84,8 @@ def build_parser(prog: str = 'srbench') -> argparse.ArgumentParser:
     ap.add_argument('--version', action='version', version=versions(),
                     help='print the versions of srbench, torch, mmengine and Python, and exit')
     ap.add_argument('-v', '--verbose', action='store_true',
-                    help="MMEngine's environment, config and hook dumps on the console too (always in the log "
-                         'file); same as SRBENCH_VERBOSE=1')
+                    help="MMEngine's environment, config and hook dumps on the console too (always in the "
+                         'log file); same as SRBENCH_VERBOSE=1')
     sub = ap.add_subparsers(dest='command', metavar='COMMAND', title='commands')
     sub.required = True
     for name, _ in COMMANDS:
