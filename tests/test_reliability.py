@@ -244,3 +244,17 @@ def test_results_without_protocol_are_marked_beside_the_papers(tmp_path):
     f.write_text(json.dumps(data))
     md = leaderboard([str(f)])
     assert 'our result records no protocol' in md, md
+
+
+# -- 11. an authors' data protocol scored under another metric protocol is said, not silent ---------------
+def test_eval_protocol_with_another_metric_protocol_is_one_warning_line(capsys):
+    from conftest import REPO
+    from srbench.apis.common import load_config, validate_config
+    cfg_path = REPO / 'configs' / 'lapsrn_x2_released.py'
+    validate_config(load_config(cfg_path))                     # as shipped: matlab-double, no warning
+    assert 'warning' not in capsys.readouterr().err
+    validate_config(load_config(cfg_path, {'test_evaluator.1.protocol': 'matlab'}))
+    lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith('srbench: warning:')]
+    assert len(lines) == 1, lines                              # one line for the SSIM metric, every set named
+    assert "SSIM uses metric protocol 'matlab'" in lines[0] and "'lapsrn-matlab'" in lines[0]
+    assert 'Set5, Set14, BSD100, Urban100' in lines[0] and "protocol='matlab-double'" in lines[0]

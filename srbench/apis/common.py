@@ -122,6 +122,47 @@ def validate_config(cfg) -> None:
                 check_registered('metric', METRICS, m['type'])
     apply_model_meta(cfg)
     check_component_arguments(cfg)        # a misspelt argument in the file: one line, before building
+    warn_protocol_mismatch(cfg)
+
+
+def protocol_mismatches(cfg) -> list[str]:
+    """What :func:`warn_protocol_mismatch` warns about: for the data sets whose ``eval_protocol`` names the
+    metric protocol its authors scored with (:data:`srbench.data.paired.EVAL_PROTOCOLS`), each metric of the
+    matching evaluator (val/test) computed under another protocol -- one message per metric, naming the
+    data sets."""
+    from ..data.paired import EVAL_PROTOCOLS
+    from ..metrics.base import SRMetric
+    from ..registry import METRICS
+    found: dict = {}
+    for stage in ('val', 'test'):
+        ev = cfg.get(f'{stage}_evaluator')
+        if isinstance(ev, dict) and 'metrics' in ev:
+            ev = ev['metrics']
+        metrics = [m for m in _as_list(ev) if isinstance(m, dict) and isinstance(m.get('type'), str)]
+        for i, dl in enumerate(_as_list(cfg.get(f'{stage}_dataloader'))):
+            ds = dl.get('dataset') if isinstance(dl, dict) else None
+            name = ds.get('eval_protocol') if isinstance(ds, dict) else None
+            want = ((EVAL_PROTOCOLS.get(name) or {}).get('metric') or {}).get('protocol') if name else None
+            if not want:
+                continue
+            for m in metrics:
+                cls = METRICS.get(m['type'])
+                got = m.get('protocol', 'matlab')
+                if isinstance(cls, type) and issubclass(cls, SRMetric) and got != want:
+                    key = (stage, m['type'], got, name, want)
+                    found.setdefault(key, []).append(str(ds.get('name') or f'{stage}_dataloader[{i}]'))
+    return [f"{stage}_evaluator's {mtype} uses metric protocol {got!r} on {', '.join(sets)}, made under "
+            f"eval_protocol {name!r}, whose authors score with {want!r}: these numbers follow neither that "
+            f"paper nor srbench's default (set protocol={want!r} on the metric)"
+            for (stage, mtype, got, name, want), sets in found.items()]
+
+
+def warn_protocol_mismatch(cfg) -> None:
+    """One ``srbench: warning:`` line on stderr per mismatch of :func:`protocol_mismatches` (the run goes
+    on: the results record both protocols)."""
+    import sys
+    for msg in protocol_mismatches(cfg):
+        print(f'srbench: warning: {msg}', file=sys.stderr)
 
 
 def work_dir_for(cfg, work_dir: str | None) -> str:
