@@ -105,6 +105,15 @@ def apply_model_meta(cfg) -> None:
             fill_data_meta(dl, key, gname, info, plugin, fixed)
 
 
+def _metric_cfgs(cfg, key: str) -> list[dict]:
+    """The metric dicts (with a ``type`` name) of the evaluator ``cfg[key]``: a list, one metric, or
+    ``dict(metrics=...)``."""
+    ev = cfg.get(key)
+    if isinstance(ev, dict) and 'metrics' in ev:
+        ev = ev['metrics']
+    return [m for m in _as_list(ev) if isinstance(m, dict) and isinstance(m.get('type'), str)]
+
+
 def validate_config(cfg) -> None:
     """Every component type the config names exists (one line with close names otherwise)."""
     from ..registry import METRICS, MODELS
@@ -114,12 +123,8 @@ def validate_config(cfg) -> None:
     if isinstance(pl, dict) and isinstance(pl.get('type'), str):
         check_registered('loss', MODELS, pl['type'])
     for key in EVALUATOR_KEYS:
-        ev = cfg.get(key)
-        if isinstance(ev, dict) and 'metrics' in ev:
-            ev = ev['metrics']
-        for m in _as_list(ev):
-            if isinstance(m, dict) and isinstance(m.get('type'), str):
-                check_registered('metric', METRICS, m['type'])
+        for m in _metric_cfgs(cfg, key):
+            check_registered('metric', METRICS, m['type'])
     apply_model_meta(cfg)
     check_component_arguments(cfg)        # a misspelt argument in the file: one line, before building
     warn_protocol_mismatch(cfg)
@@ -135,10 +140,7 @@ def protocol_mismatches(cfg) -> list[str]:
     from ..registry import METRICS
     found: dict = {}
     for stage in ('val', 'test'):
-        ev = cfg.get(f'{stage}_evaluator')
-        if isinstance(ev, dict) and 'metrics' in ev:
-            ev = ev['metrics']
-        metrics = [m for m in _as_list(ev) if isinstance(m, dict) and isinstance(m.get('type'), str)]
+        metrics = _metric_cfgs(cfg, f'{stage}_evaluator')
         for i, dl in enumerate(_as_list(cfg.get(f'{stage}_dataloader'))):
             ds = dl.get('dataset') if isinstance(dl, dict) else None
             name = ds.get('eval_protocol') if isinstance(ds, dict) else None

@@ -31,21 +31,15 @@ _skipped: list[str] = []
 
 
 def skip_optional_optimizers() -> list[str]:
-    """Import ``mmengine.optim`` without the optimizers of :data:`SKIPPED_PACKAGES` (when it is not imported
-    yet: otherwise nothing happens). Returns the packages that were hidden."""
+    """Import ``mmengine.optim`` now without the optimizers of :data:`SKIPPED_PACKAGES` (when it is not
+    imported yet: otherwise nothing happens), through :func:`defer_optional_optimizers`' hook. Returns the
+    packages that were hidden."""
     if 'mmengine.optim' in sys.modules:
         return []
-    hidden = [p for p in SKIPPED_PACKAGES if p not in sys.modules]
-    for p in hidden:
-        sys.modules[p] = None        # `import p` raises ImportError while this is there
-    try:
-        import mmengine.optim  # noqa: F401
-    finally:
-        for p in hidden:
-            if sys.modules.get(p, 0) is None:
-                del sys.modules[p]
-    _skipped.extend(hidden)
-    return hidden
+    before = len(_skipped)
+    defer_optional_optimizers()
+    import mmengine.optim  # noqa: F401
+    return _skipped[before:]
 
 
 BUILDER = 'mmengine.optim.optimizer.builder'
