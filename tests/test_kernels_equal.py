@@ -112,6 +112,11 @@ def pairs(seed):
     yield sr.half(), gt, dict(name='f16', scale=4)
     yield sr[:1], gt[:1], dict(name='y', scale=2)
     yield sr, torch.from_numpy(gray8).float() / 255, dict(name='gray', scale=3, is_gray=True)
+    tall8 = rng.integers(0, 256, size=(3, 900, 40), dtype=np.uint8)   # several blocks of rows, the last short
+    tall = torch.from_numpy(rng.normal(0.5, 0.35, size=(3, 900, 40))).float()
+    yield tall, torch.from_numpy(tall8).float() / 255, dict(name='tall', scale=2)
+    gray_tall = torch.from_numpy(np.repeat(tall8[:1], 3, axis=0)).float() / 255
+    yield tall, gray_tall, dict(name='tall gray', scale=2, is_gray=True)
 
 
 @pytest.mark.parametrize('protocol', ['matlab', 'basicsr'])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from concurrent.futures import ThreadPoolExecutor
 import numbers
 import os
 import time
@@ -18,6 +19,7 @@ from mmengine.runner.base_loop import BaseLoop
 
 from ..registry import LOOPS
 from ..results import Protocol, SetResult
+from ..utils.parallel import eval_threads
 from ..utils.progress import ProgressBar
 from .console import own_test_lines
 from .model_data import complete_by_model
@@ -52,6 +54,47 @@ def set_line(res: SetResult, seconds: float) -> str:
     return f'{res.dataset} x{res.scale}: {res.num_images} images in {seconds:.1f} s  ' + '  '.join(vals)
 
 
+class _MetricWorker:
+    """``evaluator.process`` of each batch, in one background thread (``threaded``) or in place.
+
+    With the thread, the metrics of batch i run while the caller loads batch i+1 and runs the network
+    (NumPy, OpenCV and torch release the GIL in their kernels, so two cores work). At most one batch is in
+    the thread: :meth:`submit` first waits for the previous one, so at most two batches' outputs are alive,
+    the metrics see the batches in order (the same numbers as without the thread), and an error of a metric
+    (a :class:`~srbench.errors.DataError` naming the image) is raised in the caller at the next
+    :meth:`submit` or at the end, never lost."""
+
+    def __init__(self, evaluator, threaded: bool):
+        self.evaluator = evaluator
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix='srbench-metrics') if threaded else None
+        self.pending = None
+
+    def submit(self, outputs, batch) -> None:
+        if self.pool is None:
+            self.evaluator.process(data_samples=outputs, data_batch=batch)
+            return
+        self.wait()
+        self.pending = self.pool.submit(self.evaluator.process, data_samples=outputs, data_batch=batch)
+
+    def wait(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if self.pool is None:
+            return False
+        try:
+            if exc_type is None:
+                self.wait()
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        return False
+
+
 @LOOPS.register_module()
 class MultiTestLoop(BaseLoop):
     """Test loop over several dataloaders with one evaluator config.
@@ -63,14 +106,19 @@ class MultiTestLoop(BaseLoop):
         fp16: autocast during inference.
         skip_missing: skip (with a warning) a data set whose folder or file does not exist, instead of
             failing; the run fails if every data set is missing.
+        metric_thread: compute the metrics of image i in a second thread while the next image is loaded
+            and goes through the network (both CPU cores work; the metrics see the images in the same order,
+            so the numbers are the same); ``False``, or ``$SRBENCH_THREADS=1``
+            (:mod:`srbench.utils.parallel`): one thread, image after image.
     """
 
-    def __init__(self, runner, dataloader, evaluator, fp16: bool = False, skip_missing: bool = False):
+    def __init__(self, runner, dataloader, evaluator, fp16: bool = False, skip_missing: bool = False,
+                 metric_thread: bool = True):
         self._runner = runner
         cfgs = dataloader if isinstance(dataloader, (list, tuple)) else [dataloader]
         self.dataloader_cfgs = [copy.deepcopy(complete_by_model(runner, c, 'test_dataloader')) for c in cfgs]
         self.evaluator_cfg = evaluator
-        self.fp16, self.skip_missing = fp16, skip_missing
+        self.fp16, self.skip_missing, self.metric_thread = fp16, skip_missing, bool(metric_thread)
         self.dataloader = None
         self.results: list[SetResult] = []
         self.skipped: list[str] = []
@@ -124,12 +172,13 @@ class MultiTestLoop(BaseLoop):
         name, scale = meta.get('dataset', type(ds).__name__), meta.get('scale')
         t0 = time.perf_counter()
         with ProgressBar(len(ds), f'{name} x{scale}', unit='img',
-                         enabled=None if is_main_process() else False) as bar:
+                         enabled=None if is_main_process() else False) as bar, _MetricWorker(
+                             evaluator, self.metric_thread and eval_threads() > 1) as worker:
             for idx, batch in enumerate(dl):
                 self.runner.call_hook('before_test_iter', batch_idx=idx, data_batch=batch)
                 with torch.no_grad(), autocast(enabled=self.fp16):
                     outputs = self.runner.model.test_step(batch)
-                evaluator.process(data_samples=outputs, data_batch=batch)
+                worker.submit(outputs, batch)
                 self.runner.call_hook('after_test_iter', batch_idx=idx, data_batch=batch, outputs=outputs)
                 bar.update(len(outputs) if isinstance(outputs, (list, tuple)) else 1)
         metrics = evaluator.evaluate(len(ds))

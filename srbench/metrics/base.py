@@ -42,7 +42,8 @@ from ..errors import ConfigError, DataError
 from ..transforms.color import OFFSET as _OFFSET
 from ..transforms.color import T as _T
 from ..transforms.color import rgb2ycbcr
-from ..utils.uint8 import im2uint8, round_sat, round_u8
+from ..utils.parallel import both
+from ..utils.uint8 import im2uint8, round_u8
 
 PROTOCOLS = {
     'matlab': dict(
@@ -113,30 +114,6 @@ def y_basicsr(img8: np.ndarray, is_gray: bool = False) -> np.ndarray:
     return (_Y_COEF[0] * x[..., 0] + _Y_COEF[1] * x[..., 1] + _Y_COEF[2] * x[..., 2] + 16.0)[:, :, None]
 
 
-def _quantize_matlab(x: torch.Tensor) -> torch.Tensor:
-    """``to_uint8``'s values as a float64 tensor (C×H×W, whole numbers 0..255): ``uint8(x * 255)``."""
-    x = x.detach().cpu()
-    if x.dtype in (torch.float16, torch.bfloat16):
-        x = x.float()
-    return round_sat(x.to(torch.float64) * 255.0)
-
-
-def _y_of_quantized(x: torch.Tensor, is_gray: bool) -> torch.Tensor:
-    """:func:`y_matlab` of a quantised float64 tensor (C×H×W, whole numbers) -> 1×H×W float64, the same
-    numbers: MATLAB ``rgb2ycbcr`` on uint8 (:data:`srbench.transforms.color.T`, the same products and
-    sums in the same order), rounded; the rounded channel mean of a gray image seen by an RGB network."""
-    if x.shape[0] == 1:
-        return x
-    if is_gray:
-        return round_sat((x[0] + x[1] + x[2]) / 3.0)[None]
-    c = (1.0 / 255.0) * _T[0]
-    y = x[0] * float(c[0])
-    y += x[1] * float(c[1])
-    y += x[2] * float(c[2])
-    y += float(_OFFSET[0])
-    return round_sat(y)[None]
-
-
 _CHUNK = 1 << 16     # elements per block of rows: each step's temporaries stay small and in the cache
 
 
@@ -150,16 +127,39 @@ def _all_finite(x: torch.Tensor) -> bool:
 
 def _matlab_channels(x: torch.Tensor, channel: str, is_gray: bool) -> np.ndarray:
     """C×H×W tensor in [0, 1] -> H×W×C' float64 array of whole numbers 0..255 under the ``matlab``
-    protocol: quantised (:func:`_quantize_matlab`) and, for ``channel='y'``, Y (:func:`_y_of_quantized`),
-    block of rows by block of rows."""
+    protocol, block of rows by block of rows, in place in two buffers: quantised (MATLAB ``uint8(x * 255)``:
+    ``clip(floor(x * 255 + 0.5), 0, 255)`` in float64, exact for float16/32 input) and, for ``channel='y'``,
+    Y: MATLAB ``rgb2ycbcr`` on uint8 (:data:`srbench.transforms.color.T`, the same products and sums in
+    the same order) rounded like ``uint8``; the rounded channel mean of a gray image seen by an RGB network;
+    single-channel data as it is."""
+    x = x.detach().cpu()
     c, h, w = x.shape
-    c_out = 1 if channel == 'y' else c
-    out = torch.empty((h, w, c_out), dtype=torch.float64)
+    to_y = channel == 'y' and c > 1
+    out = torch.empty((h, w, 1 if channel == 'y' else c), dtype=torch.float64)
     view = out.permute(2, 0, 1)
     rows = max(1, _CHUNK // max(1, c * w))
+    q = torch.empty((c, min(rows, h), w), dtype=torch.float64)
+    tmp = torch.empty((min(rows, h), w), dtype=torch.float64)
+    cy = [float(v) for v in (1.0 / 255.0) * _T[0]]
     for r in range(0, h, rows):
-        q = _quantize_matlab(x[:, r:r + rows])
-        view[:, r:r + rows] = _y_of_quantized(q, is_gray) if channel == 'y' else q
+        n = min(rows, h - r)
+        qq = q[:, :n]
+        qq.copy_(x[:, r:r + n])                                  # exact: float16/32 -> float64
+        qq.mul_(255.0).add_(0.5).floor_().clamp_(0, 255)         # uint8(x * 255)
+        if not to_y:
+            view[:, r:r + n] = qq
+            continue
+        y = view[0, r:r + n]
+        if is_gray:                                              # rounded channel mean
+            torch.add(qq[0], qq[1], out=y)
+            y.add_(qq[2]).div_(3.0)
+        else:                                                    # rgb2ycbcr on uint8: T's products in order
+            t = tmp[:n]
+            torch.mul(qq[0], cy[0], out=y)
+            y.add_(torch.mul(qq[1], cy[1], out=t))
+            y.add_(torch.mul(qq[2], cy[2], out=t))
+            y.add_(float(_OFFSET[0]))
+        y.add_(0.5).floor_().clamp_(0, 255)                      # uint8(Y)
     return out.numpy()
 
 
@@ -212,8 +212,8 @@ def prepare_pair(pred: torch.Tensor, gt: torch.Tensor, meta: dict, protocol: str
                         f'use a smaller crop_border')
     if b:
         p, g = p[:, b:h - b, b:w - b], g[:, b:h - b, b:w - b]
-    if protocol == 'matlab':
-        sr, hr = (_matlab_channels(t, channel, gray) for t in (p, g))
+    if protocol == 'matlab':             # the two sides in two threads (srbench.utils.parallel)
+        sr, hr = both(lambda: _matlab_channels(p, channel, gray), lambda: _matlab_channels(g, channel, gray))
     elif protocol == 'matlab-double':          # the LapSRN authors' evaluation: Y in double, never rounded
         sr = p.detach().cpu().to(torch.float64).clamp(0.0, 1.0).permute(1, 2, 0).numpy() * 255.0
         hr = g.detach().cpu().to(torch.float64).permute(1, 2, 0).numpy() * 255.0

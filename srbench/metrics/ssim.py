@@ -8,16 +8,20 @@ How it is fast: the Gaussian window is separable and symmetric, so each filterin
 6 fused multiply-adds (the mirrored taps added first); ``σ1² + σ2²`` only appears as a sum, so four maps
 are filtered (``x``, ``y``, ``x² + y²``, ``xy``) instead of five; the image is processed in strips of
 output rows whose working set stays in the CPU cache, on float64 tensors (torch's elementwise loops), and
-the mean is accumulated strip by strip. The numbers equal the direct formula to ~1e-15 relative.
+the mean is accumulated strip by strip; the top and bottom halves of the rows run in two threads
+(:mod:`srbench.utils.parallel`: the same split and the same sums with one thread). The numbers equal the
+direct formula to ~1e-15 relative.
 """
 from __future__ import annotations
 
+import threading
 import warnings
 
 import numpy as np
 import torch
 
 from ..registry import METRICS
+from ..utils.parallel import both
 from .base import SRMetric
 
 _STRIP = 24       # output rows per strip
@@ -42,29 +46,45 @@ def _pass(x: torch.Tensor, g: list, dim: int, out: torch.Tensor, tmp: torch.Tens
     return out
 
 
-def _ssim_strips(a: torch.Tensor, b: torch.Tensor, g: list, c1: float, c2: float, out_map=None) -> float:
-    """Sum of the SSIM map of two float64 2-D tensors (written to ``out_map`` too when given)."""
+_local = threading.local()
+
+
+def _buffers(strip: int, k: int, w: int, wo: int):
+    """This thread's work buffers for strips of ``strip`` output rows of a ``w``-wide image (kept between
+    calls: allocating ~4 MB per image and thread costs page faults)."""
+    key = (strip, k, w)
+    got = getattr(_local, 'bufs', None)
+    if got is None or got[0] != key:
+        shapes = ((4, strip + k - 1, w), (4, strip, w), (4, strip, w), (4, strip, wo), (4, strip, wo))
+        got = _local.bufs = (key, tuple(torch.empty(sh, dtype=torch.float64) for sh in shapes))
+    return got[1]
+
+
+def _ssim_rows(a: torch.Tensor, b: torch.Tensor, g: list, c1: float, c2: float, r0: int, r1: int,
+               out_map=None) -> float:
+    """Sum of the SSIM map's rows ``r0 .. r1 - 1`` of two float64 2-D tensors (written to ``out_map`` too
+    when given), strip by strip."""
     k = len(g)
-    h, w = a.shape
-    ho, wo = h - k + 1, w - k + 1
-    strip = min(_STRIP, ho)
-    buf = torch.empty((4, strip + k - 1, w), dtype=torch.float64)
-    r1, t1 = (torch.empty((4, strip, w), dtype=torch.float64) for _ in range(2))
-    r2, t2 = (torch.empty((4, strip, wo), dtype=torch.float64) for _ in range(2))
+    w = a.shape[1]
+    wo = w - k + 1
+    strip = min(_STRIP, max(1, r1 - r0))
+    buf, r1b, t1, r2, t2 = _buffers(strip, k, w, wo)
     total = 0.0
-    for r in range(0, ho, strip):
-        s = min(strip, ho - r)
+    for r in range(r0, r1, strip):
+        s = min(strip, r1 - r)
         xa, xb = a[r:r + s + k - 1], b[r:r + s + k - 1]
         x = buf[:, :s + k - 1]
         x[0], x[1] = xa, xb
         torch.mul(xa, xa, out=x[2])
         x[2].addcmul_(xb, xb)
         torch.mul(xa, xb, out=x[3])
-        rows = _pass(x, g, 1, r1[:, :s], t1[:, :s])
+        rows = _pass(x, g, 1, r1b[:, :s], t1[:, :s])
         mu1, mu2, sq, s12 = _pass(rows, g, 2, r2[:, :s], t2[:, :s])
-        mu12 = mu1 * mu2
-        sq.sub_(mu1 * mu1).sub_(mu2 * mu2)                 # sigma1^2 + sigma2^2
-        mu1.mul_(mu1).add_(mu2 * mu2).add_(c1)             # mu1^2 + mu2^2 + C1
+        mu12 = torch.mul(mu1, mu2, out=t2[0, :s])
+        m1sq = torch.mul(mu1, mu1, out=t2[1, :s])
+        m2sq = torch.mul(mu2, mu2, out=t2[2, :s])
+        sq.sub_(m1sq).sub_(m2sq)                           # sigma1^2 + sigma2^2
+        torch.add(m1sq, m2sq, out=mu1).add_(c1)            # mu1^2 + mu2^2 + C1
         s12.sub_(mu12).mul_(2.0).add_(c2)                  # 2 sigma12 + C2
         mu12.mul_(2.0).add_(c1).mul_(s12)
         sq.add_(c2).mul_(mu1)
@@ -73,6 +93,18 @@ def _ssim_strips(a: torch.Tensor, b: torch.Tensor, g: list, c1: float, c2: float
             out_map[r:r + s] = m
         total += float(m.sum())
     return total
+
+
+def _ssim_strips(a: torch.Tensor, b: torch.Tensor, g: list, c1: float, c2: float, out_map=None) -> float:
+    """Sum of the SSIM map of two float64 2-D tensors (written to ``out_map`` too when given): the top and
+    bottom halves of the map's rows (split at a strip boundary) in two threads when
+    :func:`srbench.utils.parallel.both` may use two; the same split, so the same sum, either way."""
+    ho = a.shape[0] - len(g) + 1
+    n_strips = -(-ho // _STRIP)
+    mid = min(ho, (n_strips + 1) // 2 * _STRIP)
+    top, bottom = both(lambda: _ssim_rows(a, b, g, c1, c2, 0, mid, out_map),
+                       lambda: _ssim_rows(a, b, g, c1, c2, mid, ho, out_map) if mid < ho else 0.0)
+    return top + bottom
 
 
 def _check(img1, img2, win_size):

@@ -1,0 +1,99 @@
+"""Evaluation on two threads (srbench.utils.parallel, MultiTestLoop's metric thread): the same numbers bit
+for bit as one thread, errors of the metric thread raised in the caller naming the image, and the switch."""
+import json
+
+import cv2
+import numpy as np
+import pytest
+
+from conftest import REPO
+
+
+def _set(tmp_path, sizes, seed=3):
+    rng = np.random.default_rng(seed)
+    hr = tmp_path / 'Few' / 'HR'
+    hr.mkdir(parents=True)
+    for i, (h, w) in enumerate(sizes):
+        img = cv2.GaussianBlur(rng.integers(0, 256, (h, w, 3), dtype=np.uint8), (5, 5), 1.2)
+        cv2.imwrite(str(hr / f'im{i}.png'), img)
+    return tmp_path
+
+
+def _cfg(tmp_path, root, extra=''):
+    cfg = tmp_path / 'cfg.py'
+    cfg.write_text(f"_base_ = ['{REPO / 'configs' / 'bicubic_x234.py'}']\n"
+                   'from srbench.data.benchmarks import test_loaders\n'
+                   f'test_dataloader = test_loaders(["Few"], [2, 3], root={str(root)!r})\n'
+                   "test_evaluator = [dict(type='PSNR'), dict(type='SSIM')]\n"
+                   'test_cfg = dict(type="MultiTestLoop", skip_missing=False)\n' + extra)
+    return cfg
+
+
+def _per_image(res):
+    return [(r['dataset'], r['scale'], r['per_image'], r['metrics']) for r in res['results']]
+
+
+def test_threads_give_the_same_numbers_bit_for_bit(tmp_path, monkeypatch):
+    from srbench.apis import test
+    root = _set(tmp_path, [(96, 120), (75, 61), (130, 90), (64, 64)])
+    cfg = _cfg(tmp_path, root)
+    kw = dict(work_dir=str(tmp_path / 'wd'), cache=False)
+    monkeypatch.setenv('SRBENCH_THREADS', '2')
+    two = test(str(cfg), out=str(tmp_path / 'two.json'), **kw)
+    monkeypatch.setenv('SRBENCH_THREADS', '1')
+    one = test(str(cfg), out=str(tmp_path / 'one.json'), **kw)
+    monkeypatch.delenv('SRBENCH_THREADS')
+    off = test(str(_cfg(tmp_path, root, 'test_cfg.update(metric_thread=False)\n')),
+               out=str(tmp_path / 'off.json'), **kw)
+    assert _per_image(two) == _per_image(one) == _per_image(off)
+    assert len(two['results']) == 2 and all(len(r['per_image']) == 4 for r in two['results'])
+    names = [row['name'] for row in json.loads((tmp_path / 'two.json').read_text())['results'][0]['per_image']]
+    assert names == ['im0', 'im1', 'im2', 'im3']                 # in the data set's order
+
+
+def test_an_error_in_the_metric_thread_names_the_image(tmp_path, monkeypatch):
+    from srbench.apis import test
+    from srbench.errors import DataError
+    monkeypatch.setenv('SRBENCH_THREADS', '2')
+    root = _set(tmp_path, [(60, 60), (14, 40), (60, 60)])      # im1 at x2: 10 rows after the border crop
+    with pytest.raises(DataError, match=r"SSIM: image 'im1'.*smaller than the 11x11 SSIM window"):
+        test(str(_cfg(tmp_path, root)), work_dir=str(tmp_path / 'wd'), cache=False)
+
+
+def test_ssim_halves_are_the_same_with_one_or_two_threads(monkeypatch):
+    from srbench.metrics.ssim import ssim, ssim_map
+    rng = np.random.default_rng(0)
+    a = np.round(rng.uniform(0, 255, (157, 83)))
+    b = np.clip(a + np.round(rng.normal(0, 9, a.shape)), 0, 255)
+    monkeypatch.setenv('SRBENCH_THREADS', '2')
+    v2, m2 = ssim(a, b), ssim_map(a, b)
+    monkeypatch.setenv('SRBENCH_THREADS', '1')
+    v1, m1 = ssim(a, b), ssim_map(a, b)
+    assert v1 == v2 and np.array_equal(m1, m2) and m1.shape == (147, 73)
+
+
+def test_both_runs_the_two_parts_and_raises_their_errors(monkeypatch):
+    from srbench.utils.parallel import both, eval_threads
+    monkeypatch.setenv('SRBENCH_THREADS', '2')
+    assert eval_threads() == 2
+    assert both(lambda: 1, lambda: 2) == (1, 2)
+
+    def bad():
+        raise ValueError('second part failed')
+    with pytest.raises(ValueError, match='second part failed'):
+        both(lambda: 1, bad)
+    with pytest.raises(KeyError):
+        both(lambda: {}['x'], lambda: 2)
+    assert both(lambda: 3, lambda: 4) == (3, 4)                  # the helper thread still works
+
+
+def test_threads_setting_is_checked(monkeypatch):
+    from srbench.errors import ConfigError
+    from srbench.utils.parallel import eval_threads
+    monkeypatch.setenv('SRBENCH_THREADS', 'two')
+    with pytest.raises(ConfigError, match=r'\$SRBENCH_THREADS must be a whole number of threads'):
+        eval_threads()
+    monkeypatch.setenv('SRBENCH_THREADS', '0')
+    assert eval_threads() == 1
+    monkeypatch.delenv('SRBENCH_THREADS')
+    assert 1 <= eval_threads() <= 2
