@@ -7,7 +7,8 @@ and CPU seconds (user + sys; ``os.wait4``'s rusage of that child); the runs are 
 
 * ``srbench``: ``tools/test.py`` on ``configs/bicubic_x234.py`` (Set5, Set14, BSD100, Urban100 at x2, x3,
   x4) with PSNR + SSIM (IFC off) with an empty on-disk cache (``srbench.utils.cache`` in a temporary
-  ``$SRBENCH_CACHE_DIR``: cold), again with the cache that run filled (warm), and with IFC (warm);
+  ``$SRBENCH_CACHE_DIR``: cold), again with the cache that run filled (warm), warm on one thread
+  (``SRBENCH_THREADS=1``: no metric thread, no kernel halves in parallel), and with IFC (warm);
 * ``reference``: a BasicSR-style script (``--worker reference``, in this file): images read with OpenCV,
   mod-cropped, MATLAB bicubic imresize as a plain loop over output lines with per-pixel weights (on uint8
   images: rounded after each dimension, as MATLAB does), Y = 16 + (65.481 R + 128.553 G + 24.966 B) / 255 not
@@ -229,6 +230,8 @@ def main():
     ap.add_argument('--no-ifc', action='store_true', help='skip the srbench run with IFC')
     ap.add_argument('--no-network', action='store_true', help='skip the VDSR overhead runs')
     ap.add_argument('--no-reference', action='store_true', help='skip the BasicSR-style runs')
+    ap.add_argument('--no-one-thread', action='store_true',
+                    help='skip the warm srbench run with SRBENCH_THREADS=1 (one thread)')
     ap.add_argument('--markdown', action='store_true', help='print the table as README.md shows it')
     ap.add_argument('--worker', choices=['reference', 'bare'], help=argparse.SUPPRESS)
     ap.add_argument('--root', help=argparse.SUPPRESS)
@@ -244,7 +247,8 @@ def main():
     from srbench.data.benchmarks import benchmark_root
     root = str(benchmark_root())
     py = sys.executable
-    times: dict = {k: [] for k in ('srbench', 'srbench_warm', 'srbench_ifc', 'reference', 'net', 'bare')}
+    times: dict = {k: [] for k in ('srbench', 'srbench_warm', 'srbench_1t', 'srbench_ifc', 'reference', 'net',
+                                   'bare')}
     rss: dict = {k: [] for k in times}
     cpu: dict = {k: [] for k in times}
     loads = [load_avg()]
@@ -270,6 +274,8 @@ def main():
             test_bic = [py, 'tools/test.py', str(tmp / 'bic.py'), '--work-dir', str(tmp / 'w')]
             jobs = [('srbench', test_bic + ['--out', str(tmp / 'srbench.json')]),
                     ('srbench_warm', test_bic + ['--out', str(tmp / 'srbench_warm.json')])]
+            if not a.no_one_thread:
+                jobs.append(('srbench_1t', test_bic + ['--out', str(tmp / 'srbench_1t.json')]))
             if not a.no_reference:
                 jobs.append(('reference', [py, __file__, '--worker', 'reference', '--root', root,
                                            '--json', str(tmp / 'ref.json'), '--sets', *sets]))
@@ -291,7 +297,8 @@ def main():
                     shutil.rmtree(cache, ignore_errors=True)
                 elif name.startswith('srbench') and not cache.exists():
                     run_timed(test_bic + ['--out', str(tmp / 'fill.json')], cache_dir=cache)
-                r = run_timed(cmd, cache_dir=cache)
+                env = dict(os.environ, SRBENCH_THREADS='1') if name == 'srbench_1t' else None
+                r = run_timed(cmd, env=env, cache_dir=cache)
                 times[name].append(r['wall'])
                 rss[name].append(r['rss_gb'])
                 cpu[name].append(r['cpu'])
@@ -302,6 +309,8 @@ def main():
         tables['srbench'] = srbench_table(tmp / 'srbench.json')
         if srbench_table(tmp / 'srbench_warm.json') != tables['srbench']:
             raise SystemExit('the warm-cache table differs from the cold-cache one')
+        if times['srbench_1t'] and srbench_table(tmp / 'srbench_1t.json') != tables['srbench']:
+            raise SystemExit('the one-thread table differs from the two-thread one')
         if times['reference']:
             tables['reference'] = json.loads((tmp / 'ref.json').read_text())
         if times['net']:
@@ -331,6 +340,9 @@ def report(a, times, cpu, rss, tables, loads, sets):
         if 'srbench_warm' in med:
             lines.append(f'| same, warm cache (decoded HR and LR read from srbench\'s cache) | '
                          f'{cell("srbench_warm")} | same script | {ratio("reference", "srbench_warm")} |')
+        if 'srbench_1t' in med:
+            lines.append(f'| same, warm cache, one thread (`SRBENCH_THREADS=1`) | '
+                         f'{cell("srbench_1t")} | same script | {ratio("reference", "srbench_1t")} |')
         agree = (f'max |ΔPSNR| {dp:.3f} dB, max |ΔSSIM| {ds:.4f} against the BasicSR-style script '
                  f'(Y not rounded)')
     else:
