@@ -66,15 +66,24 @@ class _MetricWorker:
 
     def __init__(self, evaluator, threaded: bool):
         self.evaluator = evaluator
-        self.pool = ThreadPoolExecutor(1, thread_name_prefix='srbench-metrics') if threaded else None
+        self.pool = None
+        if threaded:       # the thread works on the caller's CUDA device (a rank's own GPU), if one is in use
+            dev = torch.cuda.current_device() if torch.cuda.is_available() and torch.cuda.is_initialized() \
+                else None
+            self.pool = ThreadPoolExecutor(1, thread_name_prefix='srbench-metrics', initializer=(
+                None if dev is None else torch.cuda.set_device), initargs=(() if dev is None else (dev,)))
         self.pending = None
+
+    def _process(self, outputs, batch) -> None:
+        with torch.no_grad():                   # grad mode is per thread: the metrics never need gradients
+            self.evaluator.process(data_samples=outputs, data_batch=batch)
 
     def submit(self, outputs, batch) -> None:
         if self.pool is None:
-            self.evaluator.process(data_samples=outputs, data_batch=batch)
+            self._process(outputs, batch)
             return
         self.wait()
-        self.pending = self.pool.submit(self.evaluator.process, data_samples=outputs, data_batch=batch)
+        self.pending = self.pool.submit(self._process, outputs, batch)
 
     def wait(self) -> None:
         if self.pending is not None:
