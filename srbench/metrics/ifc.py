@@ -288,9 +288,10 @@ def _log2_gain(a: np.ndarray, lam: np.ndarray) -> float:
         return float(np.log2(1.0 + a[:, None] * lam).sum())
     e = np.poly(-lam)                                  # e[k]: k-th elementary symmetric polynomial of λ
     p = np.full_like(a, e[-1])
-    for c in e[-2::-1]:
-        p *= a
-        p += c
+    with np.errstate(over='ignore'):
+        for c in e[-2::-1]:
+            p *= a
+            p += c
     ok = np.isfinite(p)
     if ok.all():
         return float(np.log2(p).sum())
