@@ -25,6 +25,8 @@ The algorithm, with every detail of the reference code:
 """
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import torch
 
@@ -78,6 +80,41 @@ _WIN = {1: 17, 2: 9, 3: 5, 4: 3}
 _STRIP = 1 << 16    # elements of one row strip of _corr's temporaries (512 KiB of float64)
 
 
+class _Workspace(threading.local):
+    """Float64 buffers by name, kept between calls (one set per thread) and grown to the largest image
+    seen: fresh memory for each call's ~100 bytes per pixel cost ~25 % of the time in page faults."""
+    def __init__(self):
+        self.bufs: dict = {}
+
+    def get(self, name: str, shape) -> torch.Tensor:
+        n = int(np.prod(shape))
+        b = self.bufs.get(name)
+        if b is None or b.numel() < n:
+            b = self.bufs[name] = torch.empty(n, dtype=torch.float64)
+        return b[:n].view(tuple(shape))
+
+
+_WS = _Workspace()
+
+
+def release_workspace() -> None:
+    """Free this thread's IFC buffers (about 110 bytes per pixel of the largest image seen)."""
+    _WS.bufs.clear()
+
+
+def _pad_into(dst: torch.Tensor, src: torch.Tensor, p: int) -> torch.Tensor:
+    """``dst`` (..., h+2p, w+2p) <- ``src`` (..., h, w) reflected about its edge pixels ('reflect1')."""
+    h, w = src.shape[-2:]
+    dst[..., p:p + h, p:p + w] = src
+    for k in range(1, p + 1):
+        dst[..., p - k, p:p + w] = src[..., k, :]
+        dst[..., p + h - 1 + k, p:p + w] = src[..., h - 1 - k, :]
+    for k in range(1, p + 1):
+        dst[..., p - k] = dst[..., p + k]
+        dst[..., p + w - 1 + k] = dst[..., p + w - 1 - k]
+    return dst
+
+
 def _fold_sign(f: np.ndarray, axis: int) -> int:
     """+1 if ``f`` is symmetric along ``axis``, -1 if antisymmetric (the sp5 filters are one or the other)."""
     g = np.flip(f, axis)
@@ -98,18 +135,29 @@ def _corr(x: torch.Tensor, f: np.ndarray, step: int = 1) -> torch.Tensor:
     folds at the output rows and columns only). The output is made in strips of rows whose
     temporaries stay in the core's cache (~2x on 1024-pixel-wide images)."""
     import torch.nn.functional as F
+    h, w = x.shape[-2:]
+    ch, cw = f.shape[0] // 2, f.shape[1] // 2
+    xp = F.pad(x.reshape((-1, 1, h, w)), (cw, cw, ch, ch), mode='reflect')
+    xp = xp.reshape(x.shape[:-2] + xp.shape[-2:])
+    out = torch.empty(x.shape[:-2] + ((h + step - 1) // step, (w + step - 1) // step), dtype=x.dtype)
+    return _corr_padded(xp, f, step, 0, out)
+
+
+def _corr_padded(xp: torch.Tensor, f: np.ndarray, step: int, off: int, out: torch.Tensor,
+                 ws: _Workspace | None = None) -> torch.Tensor:
+    """``_corr`` of the image inside ``xp``, reflect-padded by ``off`` + the filter's half size, into
+    ``out``; the strip temporaries from ``ws`` when given."""
     kh, kw = f.shape
     ch, cw = kh // 2, kw // 2
     sr, sc = _fold_sign(f, 0), _fold_sign(f, 1)
-    h, w = x.shape[-2:]
-    lead = x.shape[:-2]
-    xp = F.pad(x.reshape((-1, 1, h, w)), (cw, cw, ch, ch), mode='reflect')
-    xp = xp.reshape(lead + xp.shape[-2:])
-    ho, wo = (h + step - 1) // step, (w + step - 1) // step
+    w = xp.shape[-1] - 2 * (off + cw)
+    xp = xp[..., off:xp.shape[-2] - off, off:xp.shape[-1] - off]
+    lead = xp.shape[:-2]
+    ho, wo = out.shape[-2:]
     rows = max(16, _STRIP // (xp[..., 0, :].numel()))
-    out = torch.empty(lead + (ho, wo), dtype=x.dtype)
-    tmp = torch.empty(lead + (min(rows, ho), wo), dtype=x.dtype)
-    dbuf = torch.empty(lead + (min(rows, ho), w + 2 * cw), dtype=x.dtype)
+    tshape, dshape = lead + (min(rows, ho), wo), lead + (min(rows, ho), w + 2 * cw)
+    tmp = torch.empty(tshape, dtype=xp.dtype) if ws is None else ws.get('strip_t', tshape)
+    dbuf = torch.empty(dshape, dtype=xp.dtype) if ws is None else ws.get('strip_d', dshape)
     terms = [(i, [(j, float(f[i, j])) for j in range(cw + 1) if f[i, j] != 0.0]) for i in range(ch + 1)]
     terms = [(i, js) for i, js in terms if js]
     for r0 in range(0, ho, rows):
@@ -138,25 +186,35 @@ def _corr(x: torch.Tensor, f: np.ndarray, step: int = 1) -> torch.Tensor:
     return out
 
 
-def _pyramid_bands(x: torch.Tensor) -> dict:
-    """{(level, band): subband} for levels 1..4 and bands 0 (orientation 1) and 1 (orientation 4)
-    of ``buildSpyr(x, 4, 'sp5Filters', 'reflect1')``; ``x`` may carry leading batch axes.
+def _subbands(a: np.ndarray, b: np.ndarray, ws: _Workspace):
+    """Yields (level, subband pair (2, h, w)) for levels 1..4 and bands 1 and 4 of
+    ``buildSpyr(img, 4, 'sp5Filters', 'reflect1')`` of the reference ``a`` and the distorted ``b``,
+    one at a time in ``ws``'s buffers (each is overwritten by the next).
 
-    Band 1 is returned as ``corr(lo^T, B1) = -(corr(lo, -B1^T))^T``, the transposed and negated
-    orientation-4 band: the filter of orientation 1 folds faster (its zero centre row goes first), and
-    IFC's terms of a subband pair do not change when both subbands are transposed and negated
-    (``g``, ``σv²``, the S field and the eigenvalues of ``Cu`` are all invariant)."""
-    lo = _corr(x, _LO0)
-    out = {}
+    Band 4 comes as ``corr(lo^T, B1) = -(corr(lo, -B1^T))^T``, the transposed and negated orientation-4
+    band: the filter of orientation 1 folds faster (its zero centre row goes first), and IFC's terms of
+    a subband pair do not change when both subbands are transposed and negated (``g``, ``σv²``, the S
+    field and the eigenvalues of ``Cu`` are all invariant). Each level reflect-pads its lowpass once
+    (by 4) for the band and the next lowpass, and transposes that padded image for band 4."""
+    h, w = a.shape
+    pad = ws.get('pad', (2, h + 4, w + 4))
+    _pad_into(pad[0], torch.from_numpy(a), 2)
+    _pad_into(pad[1], torch.from_numpy(b), 2)
+    lo = _corr_padded(pad, _LO0, 1, 0, ws.get('lo', (2, h, w)), ws)
+    r = _LO.shape[0] // 2
     for level in range(1, LEVELS + 1):
-        out[level, 0] = _corr(lo, _B1)
-        out[level, 1] = _corr(lo.transpose(-1, -2).contiguous(), _B1)
+        h, w = lo.shape[-2:]
+        pad = _pad_into(ws.get('pad', (2, h + 2 * r, w + 2 * r)), lo, r)
+        off = r - _B1.shape[0] // 2
+        yield level, _corr_padded(pad, _B1, 1, off, ws.get('band', (2, h, w)), ws)
+        pad_t = ws.get('pad_t', (2, w + 2 * r, h + 2 * r))
+        pad_t.copy_(pad.transpose(-1, -2))
+        yield level, _corr_padded(pad_t, _B1, 1, off, ws.get('band', (2, w, h)), ws)
         if level < LEVELS:
-            lo = _corr(lo, _LO, step=2)
-    return out
+            lo = _corr_padded(pad, _LO, 2, 0, ws.get('lo', (2, (h + 1) // 2, (w + 1) // 2)), ws)
 
 
-def _window_sums(sub: torch.Tensor, win: int, o: int) -> np.ndarray:
+def _window_sums(sub: torch.Tensor, win: int, o: int, ws: _Workspace | None = None) -> np.ndarray:
     """Sums of y, yn, y·yn, y², yn² (``sub`` = (y, yn), each H×W with sides multiples of 3) over the
     win×win windows centred on the middle pixels of the non-overlapping 3×3 blocks o..n-1-o → (5, ., .).
 
@@ -174,23 +232,31 @@ def _window_sums(sub: torch.Tensor, win: int, o: int) -> np.ndarray:
         x = x.narrow(axis, start, M * (count - 1) + 1)
         return x[..., ::M, :] if axis == -2 else x[..., ::M]
 
+    def buf(name, shape):
+        return torch.empty(shape, dtype=sub.dtype) if ws is None else ws.get(name, shape)
+
     def window(src, axis, n, out):
         """``src(start, count)`` -> lines start, start+3, ...; sums of win lines into ``out``."""
-        t3 = src(s0, n + q - 1).clone()
-        t3 = _add_lines(t3, src(s0 + 1, n + q - 1))
-        t3 = _add_lines(t3, src(s0 + 2, n + q - 1))
+        first = src(s0, n + q - 1)
+        t3 = buf('win_t3', (first.a if isinstance(first, _Prod) else first).shape)
+        if isinstance(first, _Prod):
+            torch.mul(first.a, first.b, out=t3)
+        else:
+            t3.copy_(first)
+        _add_lines(t3, src(s0 + 1, n + q - 1))
+        _add_lines(t3, src(s0 + 2, n + q - 1))
         out.copy_(t3.narrow(axis, 0, n))
         for k in range(1, q):
             out += t3.narrow(axis, k, n)
         for j in range(e):
             _add_lines(out, src(s0 + M * q + j, n))
 
-    rs = torch.empty((5,) + sub.shape[:-3] + (nr, sub.shape[-1]), dtype=sub.dtype)
+    rs = buf('win_rows', (5,) + sub.shape[:-3] + (nr, sub.shape[-1]))
     y, yn = sub[0], sub[1]
     window(lambda a, c: lines(sub, -2, a, c), -2, nr, rs[0:2])
     window(lambda a, c: _Prod(lines(y, -2, a, c), lines(yn, -2, a, c)), -2, nr, rs[2])
     window(lambda a, c: _Prod(lines(sub, -2, a, c), lines(sub, -2, a, c)), -2, nr, rs[3:5])
-    out = torch.empty(rs.shape[:-1] + (nc,), dtype=sub.dtype)
+    out = buf('win_out', rs.shape[:-1] + (nc,))
     window(lambda a, c: lines(rs, -1, a, c), -1, nc, out)
     return out.numpy()
 
@@ -200,9 +266,6 @@ class _Prod:
     def __init__(self, a, b):
         self.a, self.b = a, b
 
-    def clone(self):
-        return self.a * self.b
-
 
 def _add_lines(acc: torch.Tensor, src) -> torch.Tensor:
     if isinstance(src, _Prod):
@@ -210,11 +273,11 @@ def _add_lines(acc: torch.Tensor, src) -> torch.Tensor:
     return acc.add_(src)
 
 
-def _distortion_channel(sub: torch.Tensor, win: int, o: int):
+def _distortion_channel(sub: torch.Tensor, win: int, o: int, ws: _Workspace | None = None):
     """(g, σv²) per inner non-overlapping block (``distsub_est_m.m``) of the subband pair ``sub``
     (2, H, W): reference, distorted."""
     n = float(win * win)
-    s = _window_sums(sub, win, o)
+    s = _window_sums(sub, win, o, ws)
     mean_x, mean_y = s[0] / n, s[1] / n
     cov_xy = s[2] - n * mean_x * mean_y
     ss_x = s[3] - n * mean_x * mean_x
@@ -236,7 +299,7 @@ def _distortion_channel(sub: torch.Tensor, win: int, o: int):
     return g, vv
 
 
-def _gsm_covariance(y: np.ndarray) -> np.ndarray:
+def _gsm_covariance(y: np.ndarray, ws: _Workspace | None = None) -> np.ndarray:
     """``Cu`` of ``refparams_vecgsm.m``: the covariance (divided by N) of all N overlapping 3×3 blocks of
     ``y`` as 9-vectors (shift (dy, dx) -> component 3*dy + dx), without forming the 9×N matrix.
 
@@ -247,8 +310,9 @@ def _gsm_covariance(y: np.ndarray) -> np.ndarray:
     h, w = y.shape
     n_flat = (h - M + 1) * w                          # flat positions of the first h-2 rows
     c0 = (M - 1) * w + M - 1                          # largest offset
-    yf = np.zeros(h * w + 2 * c0 + 2)
-    yf[:h * w] = y.ravel()
+    yf = np.empty(h * w + 2 * c0 + 2) if ws is None else ws.get('gsm_yf', (h * w + 2 * c0 + 2,)).numpy()
+    yf[:h * w].reshape(h, w)[...] = y
+    yf[h * w:] = 0.0
     offs = np.array([dy * w + dx for dy in range(M) for dx in range(M)])
     lags = np.unique(offs[None, :] - offs[:, None])
     lags = lags[lags >= 0]
@@ -311,22 +375,24 @@ def ifc(ref: np.ndarray, dist: np.ndarray) -> float:
     if min(a.shape) < MIN_SIZE:
         raise ValueError(f'image of {a.shape[1]}x{a.shape[0]} pixels is too small for IFC (its 4-level '
                          f'steerable pyramid needs at least {MIN_SIZE} pixels on each side)')
-    bands = _pyramid_bands(torch.from_numpy(np.stack([a, b])))
+    ws = _WS
     total = 0.0
-    for (level, _), sub in bands.items():
+    for level, sub in _subbands(a, b, ws):
         h, w = (sub.shape[1] // M) * M, (sub.shape[2] // M) * M
         sub = sub[:, :h, :w]
         win = _WIN[level]
         o = int(np.ceil(((win - 1) / 2) / M))
-        g, vv = _distortion_channel(sub, win, o)
+        g, vv = _distortion_channel(sub, win, o, ws)
         y = sub[0].numpy()
-        cu = _gsm_covariance(y)
+        cu = _gsm_covariance(y, ws)
         lam = np.linalg.eigvalsh(cu)
         # S field of the inner non-overlapping blocks (components as rows, same order)
         inner = y[M * o:h - M * o, M * o:w - M * o]
         hb, wb = inner.shape[0] // M, inner.shape[1] // M
-        blocks = inner.reshape(hb, M, wb, M).transpose(1, 3, 0, 2).reshape(M * M, hb * wb)
-        ss = np.einsum('ij,ij->j', np.linalg.inv(cu) @ blocks, blocks).reshape(hb, wb) / (M * M)
+        blocks = ws.get('gsm_blocks', (M * M, hb * wb)).numpy()
+        np.copyto(blocks.reshape(M, M, hb, wb), inner.reshape(hb, M, wb, M).transpose(1, 3, 0, 2))
+        cb = np.matmul(np.linalg.inv(cu), blocks, out=ws.get('gsm_cb', (M * M, hb * wb)).numpy())
+        ss = np.einsum('ij,ij->j', cb, blocks).reshape(hb, wb) / (M * M)
         total += _log2_gain(g * g * ss / (vv + 1e-10), lam)
     return total / a.size
 
