@@ -135,7 +135,7 @@ def ifc_set5(repeats: int, rows: list):
             for k in fns if k != 'srbench']
     refs.append(f'Octave ifcvec.m {o_lo:.2f}–{o_hi:.2f} s')
     rows.append(f'| IFC, Set5 x2 images | {lo:.3f}–{hi:.3f} s per image | {"; ".join(refs)} | '
-                f'{r_small:.0f}–{r_large:.0f}x vs Octave |')
+                f'{min(r_small, r_large):.0f}–{max(r_small, r_large):.0f}x vs Octave |')
 
 
 def resize_timings(repeats: int, rows: list):
