@@ -253,16 +253,18 @@ def _window_sums(sub: torch.Tensor, win: int, o: int, ws: _Workspace | None = No
 
     def window(src, axis, n, out):
         """``src(start, count)`` -> lines start, start+3, ...; sums of win lines into ``out``."""
-        first = src(s0, n + q - 1)
-        t3 = buf('win_t3', (first.a if isinstance(first, _Prod) else first).shape)
+        first, second = src(s0, n + q - 1), src(s0 + 1, n + q - 1)
         if isinstance(first, _Prod):
-            torch.mul(first.a, first.b, out=t3)
+            t3 = torch.mul(first.a, first.b, out=buf('win_t3', first.a.shape))
+            _add_lines(t3, second)
         else:
-            t3.copy_(first)
-        _add_lines(t3, src(s0 + 1, n + q - 1))
+            t3 = torch.add(first, second, out=buf('win_t3', first.shape))
         _add_lines(t3, src(s0 + 2, n + q - 1))
-        out.copy_(t3.narrow(axis, 0, n))
-        for k in range(1, q):
+        if q > 1:
+            torch.add(t3.narrow(axis, 0, n), t3.narrow(axis, 1, n), out=out)
+        else:
+            out.copy_(t3.narrow(axis, 0, n))
+        for k in range(2, q):
             out += t3.narrow(axis, k, n)
         for j in range(e):
             _add_lines(out, src(s0 + M * q + j, n))
