@@ -27,8 +27,7 @@ How it is fast (round 3; the same numbers as the plain kernels of ``tests/_refer
 ~1e-13 relative, all in float64):
 
 * the correlations fold the filters' (anti)symmetry (pairs of rows, then pairs of columns, then one
-  multiply-add per remaining coefficient) and run in cache-sized row strips; orientation 4 is computed
-  as orientation 1 of the transposed lowpass, which IFC cannot tell apart (see ``_subbands``);
+  multiply-add per remaining coefficient) and run in cache-sized row strips;
 * only the blocks IFC keeps are estimated: their windows never reach the reflected border, so the
   window sums need no padding, and they are built from sums of 3 lines at the block phase, with the
   products formed on the fly;
@@ -213,13 +212,8 @@ def _corr_padded(xp: torch.Tensor, f: np.ndarray, step: int, off: int, out: torc
 def _subbands(a: np.ndarray, b: np.ndarray, ws: _Workspace):
     """Yields (level, subband pair (2, h, w)) for levels 1..4 and bands 1 and 4 of
     ``buildSpyr(img, 4, 'sp5Filters', 'reflect1')`` of the reference ``a`` and the distorted ``b``,
-    one at a time in ``ws``'s buffers (each is overwritten by the next).
-
-    Band 4 comes as ``corr(lo^T, B1) = -(corr(lo, -B1^T))^T``, the transposed and negated orientation-4
-    band: the filter of orientation 1 folds faster (its zero centre row goes first), and IFC's terms of
-    a subband pair do not change when both subbands are transposed and negated (``g``, ``σv²``, the S
-    field and the eigenvalues of ``Cu`` are all invariant). Each level reflect-pads its lowpass once
-    (by 4) for the band and the next lowpass, and transposes that padded image for band 4."""
+    one at a time in ``ws``'s buffers (each is overwritten by the next). Each level reflect-pads its
+    lowpass once (by 4) for both bands and the next lowpass."""
     h, w = a.shape
     pad = ws.get('pad', (2, h + 4, w + 4))
     _pad_into(pad[0], torch.from_numpy(a), 2)
@@ -229,11 +223,8 @@ def _subbands(a: np.ndarray, b: np.ndarray, ws: _Workspace):
     for level in range(1, LEVELS + 1):
         h, w = lo.shape[-2:]
         pad = _pad_into(ws.get('pad', (2, h + 2 * r, w + 2 * r)), lo, r)
-        off = r - _B1.shape[0] // 2
-        yield level, _corr_padded(pad, _B1, 1, off, ws.get('band', (2, h, w)), ws)
-        pad_t = ws.get('pad_t', (2, w + 2 * r, h + 2 * r))
-        pad_t.copy_(pad.transpose(-1, -2))
-        yield level, _corr_padded(pad_t, _B1, 1, off, ws.get('band', (2, w, h)), ws)
+        for f in _BANDS:
+            yield level, _corr_padded(pad, f, 1, r - f.shape[0] // 2, ws.get('band', (2, h, w)), ws)
         if level < LEVELS:
             lo = _corr_padded(pad, _LO, 2, 0, ws.get('lo', (2, (h + 1) // 2, (w + 1) // 2)), ws)
 
