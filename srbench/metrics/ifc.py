@@ -114,7 +114,7 @@ _WS = _Workspace()
 
 
 def release_workspace() -> None:
-    """Free this thread's IFC buffers (about 110 bytes per pixel of the largest image seen)."""
+    """Free this thread's IFC buffers (about 100 bytes per pixel of the largest image seen)."""
     _WS.bufs.clear()
 
 
