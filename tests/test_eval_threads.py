@@ -47,7 +47,8 @@ def test_threads_give_the_same_numbers_bit_for_bit(tmp_path, monkeypatch):
                out=str(tmp_path / 'off.json'), **kw)
     assert _per_image(two) == _per_image(one) == _per_image(off)
     assert len(two['results']) == 2 and all(len(r['per_image']) == 4 for r in two['results'])
-    names = [row['name'] for row in json.loads((tmp_path / 'two.json').read_text())['results'][0]['per_image']]
+    saved = json.loads((tmp_path / 'two.json').read_text())
+    names = [row['name'] for row in saved['results'][0]['per_image']]
     assert names == ['im0', 'im1', 'im2', 'im3']                 # in the data set's order
 
 
@@ -97,3 +98,37 @@ def test_threads_setting_is_checked(monkeypatch):
     assert eval_threads() == 1
     monkeypatch.delenv('SRBENCH_THREADS')
     assert 1 <= eval_threads() <= 2
+
+
+def test_pipeline_keeps_order_and_raises_errors(monkeypatch):
+    from srbench.utils.parallel import pipeline
+    monkeypatch.setenv('SRBENCH_THREADS', '2')
+    assert pipeline(iter(range(7)), lambda x: x * x) == [0, 1, 4, 9, 16, 25, 36]
+    assert pipeline(iter([]), lambda x: x) == []
+
+    def boom(x):
+        if x == 3:
+            raise ValueError('item 3')
+        return x
+    with pytest.raises(ValueError, match='item 3'):
+        pipeline(iter(range(6)), boom)
+
+    def bad_items():
+        yield 1
+        raise KeyError('making item 2')
+    with pytest.raises(KeyError, match='making item 2'):
+        pipeline(bad_items(), lambda x: x)
+    monkeypatch.setenv('SRBENCH_THREADS', '1')
+    assert pipeline(iter(range(3)), lambda x: -x) == [0, -1, -2]
+
+
+def test_ifc_is_the_same_with_one_or_two_threads(monkeypatch):
+    from srbench.metrics.ifc import ifc
+    rng = np.random.default_rng(5)
+    a = np.cumsum(np.round(rng.uniform(0, 255, (150, 133))), axis=0) % 256
+    b = np.clip(a + np.round(rng.normal(0, 6, a.shape)), 0, 255)
+    monkeypatch.setenv('SRBENCH_THREADS', '2')
+    two = [ifc(a, b), ifc(b, a), ifc(a, b)]
+    monkeypatch.setenv('SRBENCH_THREADS', '1')
+    one = [ifc(a, b), ifc(b, a), ifc(a, b)]
+    assert one == two and two[0] == two[2] and two[0] != two[1]

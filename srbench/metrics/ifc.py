@@ -47,6 +47,7 @@ import numpy as np
 import torch
 
 from ..registry import METRICS
+from ..utils.parallel import helper_available, pipeline
 from .base import SRMetric
 
 M = 3
@@ -433,6 +434,29 @@ def _log2_gain(a: np.ndarray, lam: np.ndarray) -> float:
     return float(np.log2(p[ok]).sum() + np.log2(1.0 + a[~ok, None] * lam).sum())
 
 
+def _subband_term(item) -> float:
+    """Σ_blocks Σ_j log2(1 + g² s λ_j / (σv² + 1e-10)) of one subband pair ``(level, (y, yn))`` (this
+    thread's buffers)."""
+    level, sub = item
+    ws = _WS
+    h, w = (sub.shape[1] // M) * M, (sub.shape[2] // M) * M
+    sub = sub[:, :h, :w]
+    win = _WIN[level]
+    o = int(np.ceil(((win - 1) / 2) / M))
+    g, vv = _distortion_channel(sub, win, o, ws)
+    y = sub[0].numpy()
+    cu = _gsm_covariance(y, ws)
+    lam = np.linalg.eigvalsh(cu)
+    # S field of the inner non-overlapping blocks (components as rows, same order)
+    inner = y[M * o:h - M * o, M * o:w - M * o]
+    hb, wb = inner.shape[0] // M, inner.shape[1] // M
+    blocks = ws.get('gsm_blocks', (M * M, hb * wb)).numpy()
+    np.copyto(blocks.reshape(M, M, hb, wb), inner.reshape(hb, M, wb, M).transpose(1, 3, 0, 2))
+    cb = np.matmul(np.linalg.inv(cu), blocks, out=ws.get('gsm_cb', (M * M, hb * wb)).numpy())
+    ss = np.einsum('ij,ij->j', cb, blocks).reshape(hb, wb) / (M * M)
+    return _log2_gain(g * g * ss / (vv + 1e-10), lam)
+
+
 def ifc(ref: np.ndarray, dist: np.ndarray) -> float:
     """IFC of ``dist`` against the reference ``ref`` (2-D arrays on the 0..255 scale, or H×W×C:
     the mean of the per-channel values). Higher is better; the order of the arguments matters."""
@@ -447,24 +471,18 @@ def ifc(ref: np.ndarray, dist: np.ndarray) -> float:
         raise ValueError(f'image of {a.shape[1]}x{a.shape[0]} pixels is too small for IFC (its 4-level '
                          f'steerable pyramid needs at least {MIN_SIZE} pixels on each side)')
     ws = _WS
+    if helper_available():     # a subband's statistics in the helper thread while the pyramid makes the next
+        def items():
+            for i, (level, sub) in enumerate(_subbands(a, b, ws)):
+                buf = ws.get(f'pipe{i % 2}', tuple(sub.shape))
+                buf.copy_(sub)
+                yield level, buf
+        values = pipeline(items(), _subband_term)
+    else:
+        values = [_subband_term(item) for item in _subbands(a, b, ws)]
     total = 0.0
-    for level, sub in _subbands(a, b, ws):
-        h, w = (sub.shape[1] // M) * M, (sub.shape[2] // M) * M
-        sub = sub[:, :h, :w]
-        win = _WIN[level]
-        o = int(np.ceil(((win - 1) / 2) / M))
-        g, vv = _distortion_channel(sub, win, o, ws)
-        y = sub[0].numpy()
-        cu = _gsm_covariance(y, ws)
-        lam = np.linalg.eigvalsh(cu)
-        # S field of the inner non-overlapping blocks (components as rows, same order)
-        inner = y[M * o:h - M * o, M * o:w - M * o]
-        hb, wb = inner.shape[0] // M, inner.shape[1] // M
-        blocks = ws.get('gsm_blocks', (M * M, hb * wb)).numpy()
-        np.copyto(blocks.reshape(M, M, hb, wb), inner.reshape(hb, M, wb, M).transpose(1, 3, 0, 2))
-        cb = np.matmul(np.linalg.inv(cu), blocks, out=ws.get('gsm_cb', (M * M, hb * wb)).numpy())
-        ss = np.einsum('ij,ij->j', cb, blocks).reshape(hb, wb) / (M * M)
-        total += _log2_gain(g * g * ss / (vv + 1e-10), lam)
+    for v in values:                                   # in subband order either way: the same sum
+        total += v
     return total / a.size
 
 

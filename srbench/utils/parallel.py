@@ -3,7 +3,9 @@
 * The test loop computes the metrics of image i in a second thread while image i+1 is loaded and goes
   through the network (:class:`srbench.engine.loops.MultiTestLoop`);
 * the metric kernels split their work in two fixed halves (SSIM's rows; the SR and HR sides of the metric
-  preparation) and run the second half in a helper thread (:func:`both`).
+  preparation) and run the second half in a helper thread (:func:`both`), or hand each piece of a sequence
+  to the helper thread while the next is made (IFC: the statistics of a subband while the pyramid makes the
+  next one, :func:`pipeline`).
 
 NumPy, OpenCV and torch release the GIL in their kernels, so these threads run in parallel. The split does
 not depend on the number of threads, so the numbers are the same bit for bit with or without them.
@@ -46,11 +48,41 @@ def _helper() -> ThreadPoolExecutor:
         return _pool[0]
 
 
+def helper_available() -> bool:
+    """Whether :func:`both` and :func:`pipeline` run work in the helper thread from this thread (two threads
+    allowed, and this is not the helper thread itself)."""
+    return eval_threads() >= 2 and not threading.current_thread().name.startswith('srbench-kernel')
+
+
+def pipeline(items, fn) -> list:
+    """``[fn(x) for x in items]``, the calls in the helper thread while this one makes the next item (at most
+    one call pending: when item i+1 is being made, item i-1's call has returned, so items may reuse two
+    buffers in turn). Results in order; the first error is raised here, after the pending call ended."""
+    if not helper_available():
+        return [fn(x) for x in items]
+    out, pending = [], None
+    try:
+        for x in items:
+            if pending is not None:
+                out.append(pending.result())
+            pending = _helper().submit(fn, x)
+        if pending is not None:
+            out.append(pending.result())
+            pending = None
+    finally:
+        if pending is not None:           # an error while making an item: let the call end first
+            try:
+                pending.result()
+            except Exception:  # noqa: BLE001 -- the first error is the one to report
+                pass
+    return out
+
+
 def both(first, second):
     """``(first(), second())``: ``second`` in the helper thread while ``first`` runs here when
     :func:`eval_threads` allows a second thread, else one after the other. An exception of either is
     raised here (the other is waited for first)."""
-    if eval_threads() < 2 or threading.current_thread().name.startswith('srbench-kernel'):
+    if not helper_available():
         return first(), second()
     fut = _helper().submit(second)
     try:
