@@ -31,7 +31,6 @@ from typing import Sequence
 import numpy as np
 
 from ..errors import SRBenchError
-from ..utils.uint8 import round_sat
 
 __all__ = ['imresize', 'imresize_np', 'imresize_torch', 'contributions', 'output_size', 'cubic']
 
@@ -103,45 +102,80 @@ def contributions(in_length: int, out_length: int, scale: float, method: str = '
     return _contributions_full(in_length, out_length, scale, method, bool(antialiasing))[:2]
 
 
-_MAX_PERIOD = 64
-_CHUNK = 1 << 16       # elements per output block on the CPU: the products and sums stay in the cache
+_BLOCK = 16                          # output pixels per block of the banded weight matrix
+_KRON_MAX = 4                        # inner sizes up to this use Kronecker-expanded blocks (channels last)
+_U = 2.0 ** -53                      # unit roundoff of float64
 
 
 class _AxisPlan:
-    """How to resize one axis with strided views instead of gathers: the input is mirrored once into a
-    padded copy (``pad_index``: padded position -> input position), and the output pixels split into
-    ``period`` phases; in phase p, output pixels p, p + period, ... read tap k at padded positions
-    ``start[p, k] + step * n`` (n = 0, 1, ...). The arithmetic -- one product per tap, added in tap order --
-    is the gather loop's, so the numbers are the same bit for bit. ``period`` is None when the first taps
-    do not advance regularly (a non-integer scale ratio): then the plan gathers (``idx``)."""
+    """One axis of the resize as a banded matrix ``A`` (out_length × in_length): output pixel i is
+    ``sum_j A[i, j] * input[j]``, the mirrored taps folded in (a mirrored index that meets another tap adds
+    its weight). ``A`` is stored as blocks of ``_BLOCK`` output pixels, each with the slice of the input it
+    reads: ``(r0, r1, c0, c1, A[r0:r1, c0:c1])``, so a resize is a few small dense matrix products (BLAS)
+    that touch only the band. The tap tables (``w``, ``idx``) stay for the uint8 tie fix; ``tol`` is the
+    distance from a rounding boundary within which the fast result is recomputed tap by tap (see
+    :func:`_round_ties`)."""
 
-    def __init__(self, w, idx, left0, offsets, in_length):
-        self.w, self.idx, self.out_length = w, idx, w.shape[0]
-        first, last = left0 + offsets[0], left0 + offsets[-1]
-        self.pad_lo = int(max(0, -first.min()))
-        pad_hi = int(max(0, last.max() - (in_length - 1)))
-        n2 = 2 * in_length
-        pos = np.arange(-self.pad_lo, in_length + pad_hi) % n2
-        self.pad_index = np.where(pos < in_length, pos, n2 - 1 - pos)
-        self.period = self.step = None
-        n = left0.size
-        for q in range(1, min(n, _MAX_PERIOD) + 1):
-            d = left0[q:] - left0[:-q]
-            if d.size == 0 or (d == d[0]).all():
-                self.period, self.step = q, int(d[0]) if d.size else 1
+    def __init__(self, w, idx, in_length):
+        self.w, self.idx = w, idx
+        self.in_length, self.out_length = in_length, w.shape[0]
+        taps = w.shape[1]
+        a = np.zeros((self.out_length, in_length))
+        np.add.at(a, (np.repeat(np.arange(self.out_length), taps), idx.ravel()), w.ravel())
+        blocks, win = [], 1
+        nz = a != 0
+        for r0 in range(0, self.out_length, _BLOCK):
+            r1 = min(r0 + _BLOCK, self.out_length)
+            cols = np.flatnonzero(nz[r0:r1].any(axis=0))
+            c0, c1 = (int(cols[0]), int(cols[-1]) + 1) if cols.size else (0, 1)
+            blocks.append((r0, r1, c0, c1, np.ascontiguousarray(a[r0:r1, c0:c1])))
+            win = max(win, c1 - c0)
+        self.blocks = blocks
+        # error of either sum (any order, FMA or not; see _round_ties), with a 4x margin
+        s = float(np.abs(w).sum(axis=1).max())
+        self.tol = max(1e-9, 4.0 * (win + taps + 4) * _U * (255.0 * s + 1.0))
+        # dyadic weights (integer scales): with integers in 0..255 every product and partial sum is exact
+        self.exact = False
+        for e in range(41):
+            f = 2.0 ** e
+            if (np.floor(w * f) == w * f).all() and (np.floor(a * f) == a * f).all():
+                self.exact = 255.0 * s * f <= 2.0 ** 52
                 break
-        if self.period is not None:
-            self.start = (left0[:self.period, None] + offsets[None, :] + self.pad_lo)
-            self.phase_w = [np.ascontiguousarray(w[p::self.period].T) for p in range(self.period)]
-            # the padded mirror must reproduce the table's indices exactly
-            assert all((self.pad_index[left0 + o + self.pad_lo] == idx[:, k]).all()
-                       for k, o in enumerate(offsets))
+        self._cache = {}
+
+    def kron(self, q: int, dtype):
+        """Blocks for ``X @ K`` with X of shape (P, in_length * q) (q channels last): K = A_blockᵀ ⊗ I_q."""
+        key = ('kron', q, np.dtype(dtype).str)
+        got = self._cache.get(key)
+        if got is None:
+            eye = np.eye(q)
+            got = self._cache[key] = [(r0 * q, r1 * q, c0 * q, c1 * q,
+                                       np.ascontiguousarray(np.kron(b.T, eye), dtype=dtype))
+                                      for r0, r1, c0, c1, b in self.blocks]
+        return got
+
+    def left(self, dtype):
+        key = ('left', np.dtype(dtype).str)
+        got = self._cache.get(key)
+        if got is None:
+            got = self._cache[key] = [(r0, r1, c0, c1, b.astype(dtype)) for r0, r1, c0, c1, b in self.blocks]
+        return got
+
+    def torch_blocks(self, kind: str, q: int, device, dtype):
+        key = ('torch', kind, q, str(device), dtype)
+        got = self._cache.get(key)
+        if got is None:
+            import torch
+            src = self.kron(q, np.float64) if kind == 'kron' else self.blocks
+            got = self._cache[key] = [(r0, r1, c0, c1, torch.tensor(b, dtype=dtype, device=device))
+                                      for r0, r1, c0, c1, b in src]
+        return got
 
 
 @lru_cache(maxsize=256)
 def _axis_plan(in_length: int, out_length: int, scale: float, method: str, antialiasing: bool) -> _AxisPlan:
-    w, idx, left0, offsets = _contributions_full(in_length, out_length, scale, method, antialiasing)
-    return _AxisPlan(w, idx, left0, offsets, in_length)
+    w, idx = _contributions_full(in_length, out_length, scale, method, antialiasing)[:2]
+    return _AxisPlan(w, idx, in_length)
 
 
 def _plan(in_hw: Sequence[int], scale, out_hw, method: str, antialiasing):
@@ -173,94 +207,121 @@ def _plan(in_hw: Sequence[int], scale, out_hw, method: str, antialiasing):
     return order, plans
 
 
-_torch_tables: dict = {}
-
-
-def _torch_plan(plan: _AxisPlan, device, dtype):
-    """The plan's weights (and gather indices) as tensors on ``device``, cached."""
-    import torch
-    key = (id(plan), device, dtype)
-    cached = _torch_tables.get(key)
-    if cached is None or cached[0] is not plan:
-        if len(_torch_tables) > 512:
-            _torch_tables.clear()
-        if plan.period is None:
-            tabs = (torch.tensor(np.array(plan.w), dtype=dtype, device=device),
-                    torch.tensor(np.array(plan.idx), dtype=torch.long, device=device))
-        else:
-            tabs = ([torch.tensor(wp, dtype=dtype, device=device)[:, :, None] for wp in plan.phase_w],
-                    torch.tensor(np.array(plan.pad_index), dtype=torch.long, device=device))
-        cached = _torch_tables[key] = (plan, tabs)
-    return cached[1]
-
-
-def _resize_axis_torch(x, plan: _AxisPlan, is_uint8: bool, dtype):
-    """Resize axis 1 of a contiguous tensor (B, N, M) -> (B, out, M) in ``dtype`` (``x`` may be uint8:
-    its values are converted exactly by the first products); ``is_uint8``: rounded like MATLAB's uint8
-    (block by block, while the block is in the cache)."""
-    import torch
-    b, _, m = x.shape
-    taps = plan.w.shape[1]
-    if plan.period is None:
-        w, idx = _torch_plan(plan, x.device, dtype)
-        acc = None
-        for k in range(taps):
-            term = torch.index_select(x, 1, idx[:, k]).to(dtype).mul_(w[:, k][:, None])
-            acc = term if acc is None else acc.add_(term)
-        return round_sat(acc) if is_uint8 else acc
-    phase_w, pad_index = _torch_plan(plan, x.device, dtype)
-    n_in, lo = x.shape[1], plan.pad_lo
-    hi = pad_index.numel() - n_in - lo
-    if lo or hi:   # the mirrored rows are few: gather them, and copy the rest as a block
-        xp = torch.cat([torch.index_select(x, 1, pad_index[:lo]), x,
-                        torch.index_select(x, 1, pad_index[lo + n_in:])], dim=1)
-    else:
-        xp = x
-    q, d, n = plan.period, plan.step, plan.out_length
-    out = torch.empty((b, n, m), dtype=dtype, device=x.device)
-    groups = -(-n // q)            # group g = output rows g*q .. g*q + q - 1 (one per phase)
-    per = max(1, _CHUNK // max(1, b * m)) if x.device.type == 'cpu' else groups   # rows per phase and chunk
-    acc = tmp = None
-    grad = x.requires_grad and torch.is_grad_enabled()
-    for g0 in range(0, groups, per):
-        for p in range(min(q, n)):
-            g1 = min(g0 + per, len(range(p, n, q)))
-            r = g1 - g0
-            if r <= 0:
-                continue
-            wp = phase_w[p]
-            if grad:                 # autograd (e.g. a receptive-field measurement): no out= buffers
-                acc = None
-                for k in range(taps):
-                    s0 = int(plan.start[p, k]) + d * g0
-                    src = xp[:, s0:s0 + d * (r - 1) + 1:d] if d else xp[:, s0:s0 + 1]
-                    acc = src * wp[k, g0:g1] if acc is None else acc + src * wp[k, g0:g1]
-                out[:, p + q * g0:p + q * (g1 - 1) + 1:q] = round_sat(acc) if is_uint8 else acc
-                continue
-            if acc is None or acc.shape[1] != r:
-                acc = torch.empty((b, r, m), dtype=dtype, device=x.device)
-                tmp = torch.empty_like(acc)
-            for k in range(taps):
-                s0 = int(plan.start[p, k]) + d * g0
-                src = xp[:, s0:s0 + d * (r - 1) + 1:d] if d else xp[:, s0:s0 + 1]   # d = 0: one row for all
-                if k == 0:
-                    torch.mul(src, wp[k, g0:g1], out=acc)
-                else:
-                    acc.add_(torch.mul(src, wp[k, g0:g1], out=tmp))
-            out[:, p + q * g0:p + q * (g1 - 1) + 1:q] = round_sat(acc) if is_uint8 else acc
+def _axis_np(x: np.ndarray, plan: _AxisPlan) -> np.ndarray:
+    """Resize axis 1 of a contiguous float array (P, N, Q) -> (P, out_length, Q), block by block."""
+    p, n, q = x.shape
+    out = np.empty((p, plan.out_length, q), dtype=x.dtype)
+    if p == 1:                                   # A @ X: the axis is the rows of a (N, Q) matrix
+        x2, o2 = x[0], out[0]
+        for r0, r1, c0, c1, b in plan.left(x.dtype):
+            np.matmul(b, x2[c0:c1], out=o2[r0:r1])
+    elif q <= _KRON_MAX:                         # X @ (Aᵀ ⊗ I_q): the axis (and q channels) in the columns
+        x2, o2 = x.reshape(p, n * q), out.reshape(p, plan.out_length * q)
+        for r0, r1, c0, c1, k in plan.kron(q, x.dtype):
+            np.matmul(x2[:, c0:c1], k, out=o2[:, r0:r1])
+    else:                                        # A @ X[i] for each i (BLAS per matrix)
+        for r0, r1, c0, c1, b in plan.left(x.dtype):
+            np.matmul(b, x[:, c0:c1], out=out[:, r0:r1])
     return out
 
 
-def _resize_batch(y, order, plans, is_uint8: bool):
-    """Resize a tensor (B, H, W) along both axes in ``order`` -> (B, H', W'); ``is_uint8``: a uint8 tensor,
-    computed in float64 with MATLAB's rounding after each dimension, else computed in ``y``'s dtype. Each
-    axis is resized as axis 1 of a contiguous array."""
+def _axis_torch(x, plan: _AxisPlan):
+    """:func:`_axis_np` for a contiguous tensor (any device, dtype, autograd): the blocks are concatenated."""
     import torch
-    dtype = torch.float64 if is_uint8 else y.dtype
-    y = (y if order[0] == 0 else y.transpose(1, 2)).contiguous()
-    y = _resize_axis_torch(y, plans[order[0]], is_uint8, dtype).transpose(1, 2).contiguous()
-    y = _resize_axis_torch(y, plans[order[1]], is_uint8, dtype)
-    return y.transpose(1, 2) if order[0] == 0 else y
+    p, n, q = x.shape
+    if p == 1:
+        x2 = x[0]
+        parts = [b @ x2[c0:c1] for r0, r1, c0, c1, b in plan.torch_blocks('left', 1, x.device, x.dtype)]
+        return torch.cat(parts, dim=0)[None]
+    if q <= _KRON_MAX:
+        x2 = x.reshape(p, n * q)
+        parts = [x2[:, c0:c1] @ k for r0, r1, c0, c1, k in plan.torch_blocks('kron', q, x.device, x.dtype)]
+        return torch.cat(parts, dim=1).reshape(p, plan.out_length, q)
+    parts = [b @ x[:, c0:c1] for r0, r1, c0, c1, b in plan.torch_blocks('left', 1, x.device, x.dtype)]
+    return torch.cat(parts, dim=1)
+
+
+def _round_ties(y, x, plan: _AxisPlan):
+    """MATLAB's uint8 rounding of ``y`` (P, N', Q), the fast result for input ``x`` (P, N, Q), float64 in
+    0..255 (uint8 or already rounded), in place for numpy, returned for torch -- bit for bit the rounding of
+    the tap-order sum ``((x[i0] * w0 + x[i1] * w1) + x[i2] * w2) + ...`` that MATLAB's loop and the
+    reference kernel compute.
+
+    Why it is exact: both sums add the same products of weights and integers in 0..255 (a mirrored tap
+    folded into another has its weights added first). Any summation order, with or without fused
+    multiply-adds, and the weight folding, is within ``(n + taps + 2) * u * (255 * S)`` of the exact value
+    (``u = 2**-53``, ``n`` the widest block (zero products add exactly nothing), ``taps`` the tap count,
+    ``S`` the largest sum of |weights| of an output pixel), and so are the two results of each other. The
+    rounding ``floor(y + 0.5)`` (then saturation, which is monotone) can differ only where ``y`` lies that
+    close, plus an ulp of ``y + 0.5``, to some ``k + 0.5``. ``plan.tol`` is four times that bound and at
+    least 1e-9 (the bound is ~1e-12 for the usual scales); the values within ``tol`` of ``k + 0.5`` -- a
+    handful, mostly exact halves from hard edges -- are recomputed with the tap-order arithmetic (the same
+    products, added in the same order, without fused multiply-adds) before rounding."""
+    if isinstance(y, np.ndarray):
+        if plan.exact:
+            np.add(y, 0.5, out=y)
+            return np.clip(np.floor(y, out=y), 0, 255, out=y)
+        t = y + 0.5
+        np.floor(t, out=y)                       # y: floor(y + 0.5)
+        t -= y                                   # the fractional part of y + 0.5, in [0, 1)
+        t -= 0.5
+        near = np.abs(t, out=t) >= 0.5 - plan.tol
+        if near.any():
+            pi, ii, qi = np.unravel_index(np.flatnonzero(near), near.shape)
+            idx, w = plan.idx[ii], plan.w[ii]
+            acc = x[pi, idx[:, 0], qi] * w[:, 0]
+            for k in range(1, w.shape[1]):
+                acc = acc + x[pi, idx[:, k], qi] * w[:, k]
+            y[pi, ii, qi] = np.floor(acc + 0.5)
+        return np.clip(y, 0, 255, out=y)
+    import torch
+    t = y + 0.5
+    r = torch.floor(t)
+    if plan.exact:
+        return torch.clamp_(r, 0, 255)
+    t -= r
+    near = (t <= plan.tol) | (t >= 1.0 - plan.tol)
+    if bool(near.any()):
+        pi, ii, qi = torch.nonzero(near, as_tuple=True)
+        idx = torch.as_tensor(plan.idx, device=y.device)[ii]
+        w = torch.as_tensor(plan.w, dtype=y.dtype, device=y.device)[ii]
+        acc = x[pi, idx[:, 0], qi] * w[:, 0]
+        for k in range(1, w.shape[1]):
+            acc = acc + x[pi, idx[:, k], qi] * w[:, k]
+        r[pi, ii, qi] = torch.floor(acc + 0.5)
+    return torch.clamp_(r, 0, 255)
+
+
+def _resize_np(x: np.ndarray, order, plans, is_uint8: bool, channels_last: bool) -> np.ndarray:
+    """Resize a contiguous float array (H, W, C) (``channels_last``) or (B, H, W) along both axes in
+    ``order``; ``is_uint8``: float64 values of a uint8 image, rounded like MATLAB after each axis."""
+    for dim in order:
+        if channels_last:
+            h, w, c = x.shape
+            x3 = x.reshape(1, h, w * c) if dim == 0 else x
+        else:
+            b, h, w = x.shape
+            x3 = x if dim == 0 else x.reshape(b * h, w, 1)
+        y = _axis_np(x3, plans[dim])
+        if is_uint8:
+            _round_ties(y, x3, plans[dim])
+        if channels_last:
+            x = y.reshape((plans[0].out_length, w, c) if dim == 0 else (h, plans[1].out_length, c))
+        else:
+            x = y.reshape((b, plans[0].out_length, w) if dim == 0 else (b, h, plans[1].out_length))
+    return x
+
+
+def _resize_torch(x, order, plans, is_uint8: bool):
+    """:func:`_resize_np` for a contiguous tensor (B, H, W) in any dtype and on any device."""
+    for dim in order:
+        b, h, w = x.shape
+        x3 = x if dim == 0 else x.reshape(b * h, w, 1)
+        y = _axis_torch(x3, plans[dim])
+        if is_uint8:
+            y = _round_ties(y, x3, plans[dim])
+        x = y.reshape((b, plans[0].out_length, w) if dim == 0 else (b, h, plans[1].out_length))
+    return x
 
 
 def imresize_np(img: np.ndarray, scale=None, output_shape=None, method: str = 'bicubic',
@@ -268,11 +329,9 @@ def imresize_np(img: np.ndarray, scale=None, output_shape=None, method: str = 'b
     """MATLAB ``imresize`` of an H×W or H×W×C numpy image.
 
     uint8 in → uint8 out with MATLAB's per-dimension rounding; float in → same float dtype out,
-    computed in float64. (The arithmetic runs on a float64 tensor sharing nothing with the input:
-    torch's elementwise loops are several times faster than numpy's on these strided views, and the
-    operations -- IEEE products and sums in the same order -- give the same numbers.)
+    computed in float64. The image stays H×W×C: the rows are resized as ``A @ X`` with X of shape
+    (H, W·C), the columns as ``X @ (Bᵀ ⊗ I_C)`` with X of shape (H', W·C), both by blocks of the band.
     """
-    import torch
     img = np.asarray(img)
     if img.ndim not in (2, 3):
         raise ResizeError(f'imresize: expected an H×W or H×W×C image, got shape {img.shape}')
@@ -280,19 +339,19 @@ def imresize_np(img: np.ndarray, scale=None, output_shape=None, method: str = 'b
     if not (is_uint8 or np.issubdtype(img.dtype, np.floating)):
         raise ResizeError(f'imresize: expected uint8 or float image, got {img.dtype}')
     order, plans = _plan(img.shape[:2], scale, output_shape, method, antialiasing)
-    t = torch.from_numpy(img[None] if img.ndim == 2 else img.transpose(2, 0, 1))
-    y = _resize_batch(t if is_uint8 else t.to(torch.float64), order, plans, is_uint8)
-    if is_uint8:
-        y = y.to(torch.uint8)          # whole numbers in 0..255: exact
-    out = y.permute(1, 2, 0).contiguous().numpy()
-    return out[:, :, 0] if img.ndim == 2 else out.astype(img.dtype, copy=False)
+    x = np.ascontiguousarray(img if img.ndim == 3 else img[:, :, None], dtype=np.float64)
+    y = _resize_np(x, order, plans, is_uint8, channels_last=True)
+    y = y if img.ndim == 3 else y[:, :, 0]
+    return y.astype(np.uint8) if is_uint8 else y.astype(img.dtype, copy=False)
 
 
 def imresize_torch(x, scale=None, output_shape=None, method: str = 'bicubic',
                    antialiasing: bool | None = None):
     """MATLAB ``imresize`` of a tensor of shape (..., H, W) (any batch dims, any device).
 
-    Float tensors are computed in their own dtype; uint8 tensors in float64 with MATLAB's rounding.
+    Float tensors are computed in their own dtype; uint8 tensors in float64 with MATLAB's rounding. On
+    the CPU, float64/float32/uint8 tensors without autograd go through numpy's BLAS (the same block
+    products as :func:`imresize_np`, several times faster than torch's small matrix products here).
     """
     import torch
     if not isinstance(x, torch.Tensor):
@@ -304,8 +363,15 @@ def imresize_torch(x, scale=None, output_shape=None, method: str = 'bicubic',
         raise ResizeError(f'imresize_torch: expected uint8 or float tensor, got {x.dtype}')
     lead, (h, w) = x.shape[:-2], x.shape[-2:]
     order, plans = _plan((h, w), scale, output_shape, method, antialiasing)
-    y = _resize_batch(x.reshape((-1, h, w)), order, plans, is_uint8)
-    y = y.contiguous().reshape(lead + y.shape[1:])
+    y = x.reshape((-1, h, w))
+    dtype = torch.float64 if is_uint8 else y.dtype
+    if (y.device.type == 'cpu' and dtype in (torch.float64, torch.float32)
+            and not (y.requires_grad and torch.is_grad_enabled())):
+        a = np.ascontiguousarray(y.detach().numpy(), dtype=np.float64 if is_uint8 else None)
+        y = torch.from_numpy(_resize_np(a, order, plans, is_uint8, channels_last=False))
+    else:
+        y = _resize_torch(y.to(dtype).contiguous(), order, plans, is_uint8)
+    y = y.reshape(lead + y.shape[1:])
     return y.to(torch.uint8) if is_uint8 else y
 
 
