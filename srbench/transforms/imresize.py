@@ -102,8 +102,10 @@ def contributions(in_length: int, out_length: int, scale: float, method: str = '
     return _contributions_full(in_length, out_length, scale, method, bool(antialiasing))[:2]
 
 
-_BLOCK = 16                          # output pixels per block of the banded weight matrix
+_BLOCK = 16                          # output rows per block of A @ X
+_KRON_COLS = 24                      # output columns per block of X @ (Aᵀ ⊗ I_q)
 _KRON_MAX = 4                        # inner sizes up to this use Kronecker-expanded blocks (channels last)
+_ROUND_CHUNK = 1 << 15               # elements per chunk of the uint8 rounding
 _U = 2.0 ** -53                      # unit roundoff of float64
 
 
@@ -122,18 +124,8 @@ class _AxisPlan:
         taps = w.shape[1]
         a = np.zeros((self.out_length, in_length))
         np.add.at(a, (np.repeat(np.arange(self.out_length), taps), idx.ravel()), w.ravel())
-        blocks, win = [], 1
-        nz = a != 0
-        for r0 in range(0, self.out_length, _BLOCK):
-            r1 = min(r0 + _BLOCK, self.out_length)
-            cols = np.flatnonzero(nz[r0:r1].any(axis=0))
-            c0, c1 = (int(cols[0]), int(cols[-1]) + 1) if cols.size else (0, 1)
-            blocks.append((r0, r1, c0, c1, np.ascontiguousarray(a[r0:r1, c0:c1])))
-            win = max(win, c1 - c0)
-        self.blocks = blocks
-        # error of either sum (any order, FMA or not; see _round_ties), with a 4x margin
-        s = float(np.abs(w).sum(axis=1).max())
-        self.tol = max(1e-9, 4.0 * (win + taps + 4) * _U * (255.0 * s + 1.0))
+        self.a, self._nz, self._cache = a, a != 0, {}
+        self.wsum = s = float(np.abs(w).sum(axis=1).max())      # the largest sum of |weights|
         # dyadic weights (integer scales): with integers in 0..255 every product and partial sum is exact
         self.exact = False
         for e in range(41):
@@ -141,24 +133,41 @@ class _AxisPlan:
             if (np.floor(w * f) == w * f).all() and (np.floor(a * f) == a * f).all():
                 self.exact = 255.0 * s * f <= 2.0 ** 52
                 break
-        self._cache = {}
+
+    def blocks(self, rows: int):
+        """``[(r0, r1, c0, c1, A[r0:r1, c0:c1])]`` for blocks of ``rows`` output pixels, each with the
+        slice of the input its band reads."""
+        key = ('blocks', rows)
+        got = self._cache.get(key)
+        if got is None:
+            got = []
+            for r0 in range(0, self.out_length, rows):
+                r1 = min(r0 + rows, self.out_length)
+                cols = np.flatnonzero(self._nz[r0:r1].any(axis=0))
+                c0, c1 = (int(cols[0]), int(cols[-1]) + 1) if cols.size else (0, 1)
+                got.append((r0, r1, c0, c1, np.ascontiguousarray(self.a[r0:r1, c0:c1])))
+            self._cache[key] = got
+        return got
 
     def kron(self, q: int, dtype):
-        """Blocks for ``X @ K`` with X of shape (P, in_length * q) (q channels last): K = A_blockᵀ ⊗ I_q."""
+        """Blocks for ``X @ K`` with X of shape (P, in_length * q) (q channels last): K = A_blockᵀ ⊗ I_q,
+        about ``_KRON_COLS`` output columns each."""
         key = ('kron', q, np.dtype(dtype).str)
         got = self._cache.get(key)
         if got is None:
             eye = np.eye(q)
             got = self._cache[key] = [(r0 * q, r1 * q, c0 * q, c1 * q,
                                        np.ascontiguousarray(np.kron(b.T, eye), dtype=dtype))
-                                      for r0, r1, c0, c1, b in self.blocks]
+                                      for r0, r1, c0, c1, b in self.blocks(max(1, _KRON_COLS // q))]
         return got
 
     def left(self, dtype):
+        """Blocks of ``_BLOCK`` output rows for ``A_block @ X``."""
         key = ('left', np.dtype(dtype).str)
         got = self._cache.get(key)
         if got is None:
-            got = self._cache[key] = [(r0, r1, c0, c1, b.astype(dtype)) for r0, r1, c0, c1, b in self.blocks]
+            got = self._cache[key] = [(r0, r1, c0, c1, b.astype(dtype))
+                                      for r0, r1, c0, c1, b in self.blocks(_BLOCK)]
         return got
 
     def torch_blocks(self, kind: str, q: int, device, dtype):
@@ -166,7 +175,7 @@ class _AxisPlan:
         got = self._cache.get(key)
         if got is None:
             import torch
-            src = self.kron(q, np.float64) if kind == 'kron' else self.blocks
+            src = self.kron(q, np.float64) if kind == 'kron' else self.left(np.float64)
             got = self._cache[key] = [(r0, r1, c0, c1, torch.tensor(b, dtype=dtype, device=device))
                                       for r0, r1, c0, c1, b in src]
         return got
@@ -253,34 +262,42 @@ def _round_ties(y, x, plan: _AxisPlan):
     (``u = 2**-53``, ``n`` the widest block (zero products add exactly nothing), ``taps`` the tap count,
     ``S`` the largest sum of |weights| of an output pixel), and so are the two results of each other. The
     rounding ``floor(y + 0.5)`` (then saturation, which is monotone) can differ only where ``y`` lies that
-    close, plus an ulp of ``y + 0.5``, to some ``k + 0.5``. ``plan.tol`` is four times that bound and at
+    close, plus an ulp of ``y + 0.5``, to some ``k + 0.5``. ``tol`` is four times that bound and at
     least 1e-9 (the bound is ~1e-12 for the usual scales); the values within ``tol`` of ``k + 0.5`` -- a
     handful, mostly exact halves from hard edges -- are recomputed with the tap-order arithmetic (the same
     products, added in the same order, without fused multiply-adds) before rounding."""
+    tol = max(1e-9, 4.0 * (x.shape[1] * x.shape[2] + plan.w.shape[1] + 4) * _U * (255.0 * plan.wsum + 1.0))
     if isinstance(y, np.ndarray):
-        if plan.exact:
-            np.add(y, 0.5, out=y)
-            return np.clip(np.floor(y, out=y), 0, 255, out=y)
-        t = y + 0.5
-        np.floor(t, out=y)                       # y: floor(y + 0.5)
-        t -= y                                   # the fractional part of y + 0.5, in [0, 1)
-        t -= 0.5
-        near = np.abs(t, out=t) >= 0.5 - plan.tol
-        if near.any():
-            pi, ii, qi = np.unravel_index(np.flatnonzero(near), near.shape)
+        flat = y.reshape(-1)                     # y is contiguous: rounded in place, chunk by chunk (cache)
+        scratch = np.empty(min(flat.size, _ROUND_CHUNK))
+        found = []
+        for i0 in range(0, flat.size, _ROUND_CHUNK):
+            yc = flat[i0:i0 + _ROUND_CHUNK]
+            t = scratch[:yc.size]
+            np.add(yc, 0.5, out=t)
+            np.floor(t, out=yc)                  # floor(y + 0.5)
+            if not plan.exact:
+                t -= yc                          # the fractional part of y + 0.5, in [0, 1)
+                t -= 0.5
+                near = np.abs(t, out=t) >= 0.5 - tol
+                if near.any():
+                    found.append(np.flatnonzero(near) + i0)
+            np.clip(yc, 0, 255, out=yc)
+        if found:
+            pi, ii, qi = np.unravel_index(np.concatenate(found), y.shape)
             idx, w = plan.idx[ii], plan.w[ii]
             acc = x[pi, idx[:, 0], qi] * w[:, 0]
             for k in range(1, w.shape[1]):
                 acc = acc + x[pi, idx[:, k], qi] * w[:, k]
-            y[pi, ii, qi] = np.floor(acc + 0.5)
-        return np.clip(y, 0, 255, out=y)
+            y[pi, ii, qi] = np.clip(np.floor(acc + 0.5), 0, 255)
+        return y
     import torch
     t = y + 0.5
     r = torch.floor(t)
     if plan.exact:
         return torch.clamp_(r, 0, 255)
     t -= r
-    near = (t <= plan.tol) | (t >= 1.0 - plan.tol)
+    near = (t <= tol) | (t >= 1.0 - tol)
     if bool(near.any()):
         pi, ii, qi = torch.nonzero(near, as_tuple=True)
         idx = torch.as_tensor(plan.idx, device=y.device)[ii]
