@@ -14,13 +14,22 @@ The algorithm is MATLAB's documented one (Image Processing Toolbox ``imresize.m`
   MATLAB's ``imresizemex`` returns the input's class. Float input is computed in float64 (numpy)
   or in the tensor's dtype (torch) and never clipped.
 
-Both front ends use precomputed plans per (in size, out size, scale, kernel) and loop only over the
-kernel taps (4 to 18) and, upscaling, the output phases (the scale), never over pixels: the input is
-mirrored once into a padded copy, every tap reads a strided view of it (no gather), and the output is
-made in cache-sized blocks of rows of a channel-first copy (a float64 tensor for numpy images too: torch's
-elementwise loops are faster than numpy's on these views). The arithmetic -- one product per tap, summed
-in tap order -- is that of a plain per-tap gather loop, so the results are the same bit for bit (which
-matters for uint8: a different summation order could flip a rounding at an exact .5).
+How it is fast: the resize along one axis is linear, ``out = A @ in`` with ``A`` (out × in) banded (4 to
+18 taps per output pixel, mirrored taps folded in). The plan of an axis (cached per in size, out size, scale
+and kernel) cuts ``A`` into blocks of output pixels, each with the slice of input pixels its band reads,
+so an axis is a few dozen small dense matrix products done by BLAS (numpy's, also for CPU tensors) that
+touch only the band. No transposes or gathers: an H×W×C image is resized down its rows as
+``A_block @ X[rows]`` with X of shape (H, W·C) and along its columns as ``X[:, cols] @ (A_blockᵀ ⊗ I_C)``
+(the Kronecker factor keeps the channels interleaved); a (B, H, W) tensor as ``A_block @ X[b, rows]`` and
+``X[:, cols] @ A_blockᵀ`` with X of shape (B·H, W). Float results differ from the tap-by-tap sum only by
+the summation order: a few ulps (~1e-16 for images in [0, 1]).
+
+Why uint8 stays exact: the rounding after each axis is MATLAB's ``floor(y + 0.5)`` of the tap-order sum,
+and a matrix product sums in another order. For integer scales (x2, x4 and their inverses) the weights are
+dyadic and every product and partial sum of integers in 0..255 is exact, so both orders give the same
+number. Otherwise the two sums are within ~1e-12 of each other (proof in :func:`_round_ties`), and only the
+values within 1e-9 of some ``k + 0.5`` -- almost never one -- are recomputed in tap order before rounding.
+The result is the reference's bit for bit (tests/test_imresize_fast.py, tests/test_kernels_equal.py).
 """
 from __future__ import annotations
 
@@ -106,17 +115,17 @@ _BLOCK = 16                          # output rows per block of A @ X
 _KRON_COLS = 24                      # output columns per block of X @ (Aᵀ ⊗ I_q)
 _KRON_MAX = 4                        # inner sizes up to this use Kronecker-expanded blocks (channels last)
 _ROUND_CHUNK = 1 << 15               # elements per chunk of the uint8 rounding
+_TIE_TOL = 1e-9                      # least distance from k + 0.5 kept without a tap-order recount
 _U = 2.0 ** -53                      # unit roundoff of float64
 
 
 class _AxisPlan:
-    """One axis of the resize as a banded matrix ``A`` (out_length × in_length): output pixel i is
-    ``sum_j A[i, j] * input[j]``, the mirrored taps folded in (a mirrored index that meets another tap adds
-    its weight). ``A`` is stored as blocks of ``_BLOCK`` output pixels, each with the slice of the input it
-    reads: ``(r0, r1, c0, c1, A[r0:r1, c0:c1])``, so a resize is a few small dense matrix products (BLAS)
-    that touch only the band. The tap tables (``w``, ``idx``) stay for the uint8 tie fix; ``tol`` is the
-    distance from a rounding boundary within which the fast result is recomputed tap by tap (see
-    :func:`_round_ties`)."""
+    """One axis of the resize as a banded matrix ``a`` (out_length × in_length): output pixel i is
+    ``sum_j a[i, j] * input[j]``, the mirrored taps folded in (a mirrored index that meets another tap adds
+    its weight). :meth:`blocks` cuts it into blocks of output pixels with the slice of the input each reads,
+    ``(r0, r1, c0, c1, a[r0:r1, c0:c1])``. The tap tables (``w``, ``idx``) stay for the uint8 tie recount
+    (:func:`_tap_order`); ``wsum`` (the largest sum of |weights|) and ``exact`` (dyadic weights: every sum
+    of products with integers in 0..255 exact) serve :func:`_round_ties`."""
 
     def __init__(self, w, idx, in_length):
         self.w, self.idx = w, idx
@@ -250,23 +259,46 @@ def _axis_torch(x, plan: _AxisPlan):
     return torch.cat(parts, dim=1)
 
 
-def _round_ties(y, x, plan: _AxisPlan):
-    """MATLAB's uint8 rounding of ``y`` (P, N', Q), the fast result for input ``x`` (P, N, Q), float64 in
-    0..255 (uint8 or already rounded), in place for numpy, returned for torch -- bit for bit the rounding of
-    the tap-order sum ``((x[i0] * w0 + x[i1] * w1) + x[i2] * w2) + ...`` that MATLAB's loop and the
-    reference kernel compute.
+def _tap_order(x, plan: _AxisPlan, pi, ii, qi):
+    """The outputs (pi, ii, qi) of resizing axis 1 of ``x`` (P, N, Q) computed as the reference does: one
+    product per tap, ``((x[i0] * w0 + x[i1] * w1) + x[i2] * w2) + ...`` (separate IEEE operations)."""
+    if isinstance(x, np.ndarray):
+        idx, w = plan.idx[ii], plan.w[ii]
+    else:
+        import torch
+        idx = torch.as_tensor(plan.idx, device=x.device)[ii]
+        w = torch.as_tensor(plan.w, dtype=x.dtype, device=x.device)[ii]
+    acc = x[pi, idx[:, 0], qi] * w[:, 0]
+    for k in range(1, w.shape[1]):
+        acc = acc + x[pi, idx[:, k], qi] * w[:, k]
+    return acc
 
-    Why it is exact: both sums add the same products of weights and integers in 0..255 (a mirrored tap
-    folded into another has its weights added first). Any summation order, with or without fused
-    multiply-adds, and the weight folding, is within ``(n + taps + 2) * u * (255 * S)`` of the exact value
-    (``u = 2**-53``, ``n`` the widest block (zero products add exactly nothing), ``taps`` the tap count,
-    ``S`` the largest sum of |weights| of an output pixel), and so are the two results of each other. The
-    rounding ``floor(y + 0.5)`` (then saturation, which is monotone) can differ only where ``y`` lies that
-    close, plus an ulp of ``y + 0.5``, to some ``k + 0.5``. ``tol`` is four times that bound and at
-    least 1e-9 (the bound is ~1e-12 for the usual scales); the values within ``tol`` of ``k + 0.5`` -- a
-    handful, mostly exact halves from hard edges -- are recomputed with the tap-order arithmetic (the same
-    products, added in the same order, without fused multiply-adds) before rounding."""
-    tol = max(1e-9, 4.0 * (x.shape[1] * x.shape[2] + plan.w.shape[1] + 4) * _U * (255.0 * plan.wsum + 1.0))
+
+def _round_ties(y, x, plan: _AxisPlan):
+    """MATLAB's uint8 rounding ``clip(floor(y + 0.5), 0, 255)`` of ``y`` (P, N', Q), the block products for
+    the input ``x`` (P, N, Q) -- in place for numpy, returned for torch -- giving bit for bit the rounding of
+    the tap-order sum that the reference kernel (and MATLAB's loop) computes (:func:`_tap_order`).
+
+    Proof. The inputs are integers in 0..255 (a uint8 image, or the previous axis rounded). An output is
+    ``v = sum_k w_k x_k`` with ``sum_k |w_k| <= S`` (``plan.wsum``, about 1.2). Its block product ``y`` adds
+    at most ``n = N * Q`` products (the zeros of the band, and of the Kronecker form, among them) in an order
+    chosen by BLAS, with or without fused multiply-adds, using the weights of mirrored taps folded together
+    (one more rounding); the reference ``r`` adds ``taps`` products in order. With ``u = 2**-53``, the
+    classical dot-product bound gives ``|y - v| <= 1.01 (n + 1) u 255 S`` and
+    ``|r - v| <= 1.01 taps u 255 S``.
+    ``floor(fl(t + 0.5))`` is non-decreasing in ``t`` and ``fl(t + 0.5)`` is within ``u (255 S + 1)`` of
+    ``t + 0.5``, so the two roundings can differ only if ``y + 0.5`` lies within
+    ``(n + taps + 4) u (255 S + 1)`` of an integer; the fractional part computed below has one more such
+    error. ``tol`` is four times that and at least ``_TIE_TOL`` = 1e-9 (a 512×512×3 image: n = 1536, the
+    bound is 2e-10); every value whose ``y + 0.5`` lies within ``tol`` of an integer is recomputed with
+    :func:`_tap_order` before rounding, the others round as the reference does.
+
+    Exact plans (``plan.exact``): when every weight and folded weight is a multiple of ``2**-e`` and
+    ``255 S 2**e <= 2**52``, every product and partial sum, in any order, is a multiple of ``2**-e`` below
+    ``2**52 2**-e`` in magnitude, hence exact: ``y == r`` and nothing is recomputed. Integer scales give such
+    dyadic weights (x2: e = 7, x4: e = 10; 1/2: 8, 1/4: 12); x3 does not (thirds)."""
+    tol = max(_TIE_TOL, 4.0 * (x.shape[1] * x.shape[2] + plan.w.shape[1] + 4) * _U
+              * (255.0 * plan.wsum + 1.0))
     if isinstance(y, np.ndarray):
         flat = y.reshape(-1)                     # y is contiguous: rounded in place, chunk by chunk (cache)
         scratch = np.empty(min(flat.size, _ROUND_CHUNK))
@@ -285,11 +317,7 @@ def _round_ties(y, x, plan: _AxisPlan):
             np.clip(yc, 0, 255, out=yc)
         if found:
             pi, ii, qi = np.unravel_index(np.concatenate(found), y.shape)
-            idx, w = plan.idx[ii], plan.w[ii]
-            acc = x[pi, idx[:, 0], qi] * w[:, 0]
-            for k in range(1, w.shape[1]):
-                acc = acc + x[pi, idx[:, k], qi] * w[:, k]
-            y[pi, ii, qi] = np.clip(np.floor(acc + 0.5), 0, 255)
+            y[pi, ii, qi] = np.clip(np.floor(_tap_order(x, plan, pi, ii, qi) + 0.5), 0, 255)
         return y
     import torch
     t = y + 0.5
@@ -300,12 +328,7 @@ def _round_ties(y, x, plan: _AxisPlan):
     near = (t <= tol) | (t >= 1.0 - tol)
     if bool(near.any()):
         pi, ii, qi = torch.nonzero(near, as_tuple=True)
-        idx = torch.as_tensor(plan.idx, device=y.device)[ii]
-        w = torch.as_tensor(plan.w, dtype=y.dtype, device=y.device)[ii]
-        acc = x[pi, idx[:, 0], qi] * w[:, 0]
-        for k in range(1, w.shape[1]):
-            acc = acc + x[pi, idx[:, k], qi] * w[:, k]
-        r[pi, ii, qi] = torch.floor(acc + 0.5)
+        r[pi, ii, qi] = torch.floor(_tap_order(x, plan, pi, ii, qi) + 0.5)
     return torch.clamp_(r, 0, 255)
 
 
