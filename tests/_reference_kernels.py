@@ -1,6 +1,7 @@
 """The kernels as they were before the speed work (srbench at b6fabb5), kept verbatim as slow references:
 tests/test_kernels_equal.py checks that the fast kernels give the same numbers (uint8 resizes bit for bit,
-float resizes to 2e-6, PSNR/SSIM/IFC to 1e-6 relative). Not imported by srbench."""
+float resizes to 2e-6, PSNR/SSIM/IFC to 1e-6 relative). Also imresize's round-2 kernel (``r2_imresize_*``,
+the same numbers as ``ref_imresize_*``), which round 3 replaced. Not imported by srbench."""
 from __future__ import annotations
 
 import math

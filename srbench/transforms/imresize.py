@@ -179,6 +179,15 @@ class _AxisPlan:
                                       for r0, r1, c0, c1, b in self.blocks(_BLOCK)]
         return got
 
+    def torch_taps(self, device, dtype):
+        key = ('taps', str(device), dtype)
+        got = self._cache.get(key)
+        if got is None:
+            import torch
+            got = self._cache[key] = (torch.tensor(np.array(self.idx), device=device),
+                                      torch.tensor(np.array(self.w), dtype=dtype, device=device))
+        return got
+
     def torch_blocks(self, kind: str, q: int, device, dtype):
         key = ('torch', kind, q, str(device), dtype)
         got = self._cache.get(key)
@@ -265,9 +274,8 @@ def _tap_order(x, plan: _AxisPlan, pi, ii, qi):
     if isinstance(x, np.ndarray):
         idx, w = plan.idx[ii], plan.w[ii]
     else:
-        import torch
-        idx = torch.as_tensor(plan.idx, device=x.device)[ii]
-        w = torch.as_tensor(plan.w, dtype=x.dtype, device=x.device)[ii]
+        idx, w = plan.torch_taps(x.device, x.dtype)
+        idx, w = idx[ii], w[ii]
     acc = x[pi, idx[:, 0], qi] * w[:, 0]
     for k in range(1, w.shape[1]):
         acc = acc + x[pi, idx[:, k], qi] * w[:, k]
