@@ -27,7 +27,7 @@ the summation order: a few ulps (~1e-16 for images in [0, 1]).
 Why uint8 stays exact: the rounding after each axis is MATLAB's ``floor(y + 0.5)`` of the tap-order sum,
 and a matrix product sums in another order. For integer scales (x2, x4 and their inverses) the weights are
 dyadic and every product and partial sum of integers in 0..255 is exact, so both orders give the same
-number. Otherwise the two sums are within ~1e-12 of each other (proof in :func:`_round_ties`), and only the
+number. Otherwise the two sums are within ~1e-12 of each other (proof in :func:`_tie_tol`), and only the
 values within 1e-9 of some ``k + 0.5`` -- almost never one -- are recomputed in tap order before rounding.
 The result is the reference's bit for bit (tests/test_imresize_fast.py, tests/test_kernels_equal.py).
 """
@@ -111,8 +111,9 @@ def contributions(in_length: int, out_length: int, scale: float, method: str = '
     return _contributions_full(in_length, out_length, scale, method, bool(antialiasing))[:2]
 
 
-_BLOCK = 16                          # output rows per block of A @ X
-_KRON_COLS = 24                      # output columns per block of X @ (Aᵀ ⊗ I_q)
+# output rows per block of A @ X, output columns per block of X @ (Aᵀ ⊗ I_q); [upscaling, downscaling]
+_BLOCK = (16, 8)
+_KRON_COLS = (24, 24)
 _KRON_MAX = 4                        # inner sizes up to this use Kronecker-expanded blocks (channels last)
 _ROUND_CHUNK = 1 << 15               # elements per chunk of the uint8 rounding
 _TIE_TOL = 1e-9                      # least distance from k + 0.5 kept without a tap-order recount
@@ -125,11 +126,12 @@ class _AxisPlan:
     its weight). :meth:`blocks` cuts it into blocks of output pixels with the slice of the input each reads,
     ``(r0, r1, c0, c1, a[r0:r1, c0:c1])``. The tap tables (``w``, ``idx``) stay for the uint8 tie recount
     (:func:`_tap_order`); ``wsum`` (the largest sum of |weights|) and ``exact`` (dyadic weights: every sum
-    of products with integers in 0..255 exact) serve :func:`_round_ties`."""
+    of products with integers in 0..255 exact) serve :func:`_tie_tol`."""
 
     def __init__(self, w, idx, in_length):
         self.w, self.idx = w, idx
         self.in_length, self.out_length = in_length, w.shape[0]
+        self.down = int(self.out_length < in_length)
         taps = w.shape[1]
         a = np.zeros((self.out_length, in_length))
         np.add.at(a, (np.repeat(np.arange(self.out_length), taps), idx.ravel()), w.ravel())
@@ -167,7 +169,8 @@ class _AxisPlan:
             eye = np.eye(q)
             got = self._cache[key] = [(r0 * q, r1 * q, c0 * q, c1 * q,
                                        np.ascontiguousarray(np.kron(b.T, eye), dtype=dtype))
-                                      for r0, r1, c0, c1, b in self.blocks(max(1, _KRON_COLS // q))]
+                                      for r0, r1, c0, c1, b in self.blocks(max(1, _KRON_COLS[self.down] // q))
+                                      ]
         return got
 
     def left(self, dtype):
@@ -176,7 +179,7 @@ class _AxisPlan:
         got = self._cache.get(key)
         if got is None:
             got = self._cache[key] = [(r0, r1, c0, c1, b.astype(dtype))
-                                      for r0, r1, c0, c1, b in self.blocks(_BLOCK)]
+                                      for r0, r1, c0, c1, b in self.blocks(_BLOCK[self.down])]
         return got
 
     def torch_taps(self, device, dtype):
@@ -234,8 +237,10 @@ def _plan(in_hw: Sequence[int], scale, out_hw, method: str, antialiasing):
     return order, plans
 
 
-def _axis_np(x: np.ndarray, plan: _AxisPlan) -> np.ndarray:
-    """Resize axis 1 of a contiguous float array (P, N, Q) -> (P, out_length, Q), block by block."""
+def _axis_np(x: np.ndarray, plan: _AxisPlan, is_uint8: bool = False) -> np.ndarray:
+    """Resize axis 1 of a contiguous float array (P, N, Q) -> (P, out_length, Q), block by block;
+    ``is_uint8``: ``x`` holds integers in 0..255 and the result is rounded like MATLAB's uint8
+    (:func:`_round_np`)."""
     p, n, q = x.shape
     out = np.empty((p, plan.out_length, q), dtype=x.dtype)
     if p == 1:                                   # A @ X: the axis is the rows of a (N, Q) matrix
@@ -249,7 +254,7 @@ def _axis_np(x: np.ndarray, plan: _AxisPlan) -> np.ndarray:
     else:                                        # A @ X[i] for each i (BLAS per matrix)
         for r0, r1, c0, c1, b in plan.left(x.dtype):
             np.matmul(b, x[:, c0:c1], out=out[:, r0:r1])
-    return out
+    return _round_np(out, x, plan) if is_uint8 else out
 
 
 def _axis_torch(x, plan: _AxisPlan):
@@ -282,10 +287,10 @@ def _tap_order(x, plan: _AxisPlan, pi, ii, qi):
     return acc
 
 
-def _round_ties(y, x, plan: _AxisPlan):
-    """MATLAB's uint8 rounding ``clip(floor(y + 0.5), 0, 255)`` of ``y`` (P, N', Q), the block products for
-    the input ``x`` (P, N, Q) -- in place for numpy, returned for torch -- giving bit for bit the rounding of
-    the tap-order sum that the reference kernel (and MATLAB's loop) computes (:func:`_tap_order`).
+def _tie_tol(x, plan: _AxisPlan) -> float:
+    """How close to a rounding boundary a block product ``y`` of ``x`` (P, N, Q) may lie for MATLAB's
+    uint8 rounding ``clip(floor(y + 0.5), 0, 255)`` to possibly differ from that of the tap-order sum
+    (:func:`_tap_order`) that the reference kernel and MATLAB's loop compute; closer values are recounted.
 
     Proof. The inputs are integers in 0..255 (a uint8 image, or the previous axis rounded). An output is
     ``v = sum_k w_k x_k`` with ``sum_k |w_k| <= S`` (``plan.wsum``, about 1.2). Its block product ``y`` adds
@@ -296,38 +301,49 @@ def _round_ties(y, x, plan: _AxisPlan):
     ``|r - v| <= 1.01 taps u 255 S``.
     ``floor(fl(t + 0.5))`` is non-decreasing in ``t`` and ``fl(t + 0.5)`` is within ``u (255 S + 1)`` of
     ``t + 0.5``, so the two roundings can differ only if ``y + 0.5`` lies within
-    ``(n + taps + 4) u (255 S + 1)`` of an integer; the fractional part computed below has one more such
-    error. ``tol`` is four times that and at least ``_TIE_TOL`` = 1e-9 (a 512×512×3 image: n = 1536, the
-    bound is 2e-10); every value whose ``y + 0.5`` lies within ``tol`` of an integer is recomputed with
-    :func:`_tap_order` before rounding, the others round as the reference does.
+    ``(n + taps + 4) u (255 S + 1)`` of an integer; the fractional part the rounding computes has one
+    more such error. The tolerance is four times that and at least ``_TIE_TOL`` = 1e-9 (a 512×512×3 image:
+    n = 1536, the bound is 2e-10); every value whose ``y + 0.5`` lies within the tolerance of an integer is
+    recomputed with :func:`_tap_order` before rounding, the others round as the reference does.
 
     Exact plans (``plan.exact``): when every weight and folded weight is a multiple of ``2**-e`` and
     ``255 S 2**e <= 2**52``, every product and partial sum, in any order, is a multiple of ``2**-e`` below
     ``2**52 2**-e`` in magnitude, hence exact: ``y == r`` and nothing is recomputed. Integer scales give such
     dyadic weights (x2: e = 7, x4: e = 10; 1/2: 8, 1/4: 12); x3 does not (thirds)."""
-    tol = max(_TIE_TOL, 4.0 * (x.shape[1] * x.shape[2] + plan.w.shape[1] + 4) * _U
-              * (255.0 * plan.wsum + 1.0))
-    if isinstance(y, np.ndarray):
-        flat = y.reshape(-1)                     # y is contiguous: rounded in place, chunk by chunk (cache)
-        scratch = np.empty(min(flat.size, _ROUND_CHUNK))
-        found = []
-        for i0 in range(0, flat.size, _ROUND_CHUNK):
-            yc = flat[i0:i0 + _ROUND_CHUNK]
-            t = scratch[:yc.size]
-            np.add(yc, 0.5, out=t)
-            np.floor(t, out=yc)                  # floor(y + 0.5)
-            if not plan.exact:
-                t -= yc                          # the fractional part of y + 0.5, in [0, 1)
-                t -= 0.5
-                near = np.abs(t, out=t) >= 0.5 - tol
-                if near.any():
-                    found.append(np.flatnonzero(near) + i0)
-            np.clip(yc, 0, 255, out=yc)
-        if found:
-            pi, ii, qi = np.unravel_index(np.concatenate(found), y.shape)
-            y[pi, ii, qi] = np.clip(np.floor(_tap_order(x, plan, pi, ii, qi) + 0.5), 0, 255)
-        return y
+    return max(_TIE_TOL, 4.0 * (x.shape[1] * x.shape[2] + plan.w.shape[1] + 4) * _U
+               * (255.0 * plan.wsum + 1.0))
+
+
+def _round_np(y: np.ndarray, x: np.ndarray, plan: _AxisPlan) -> np.ndarray:
+    """MATLAB's uint8 rounding ``clip(floor(y + 0.5), 0, 255)`` of the block products ``y`` (P, N', Q,
+    contiguous) of ``x`` (P, N, Q), in place, chunk by chunk (in the cache); unless the plan is exact, the
+    values within :func:`_tie_tol` of a rounding boundary are recounted in tap order first."""
+    tol, flat = _tie_tol(x, plan), y.reshape(-1)
+    scratch = np.empty(min(flat.size, _ROUND_CHUNK))
+    found = []
+    for i0 in range(0, flat.size, _ROUND_CHUNK):
+        yc = flat[i0:i0 + _ROUND_CHUNK]
+        t = scratch[:yc.size]
+        np.add(yc, 0.5, out=t)
+        np.floor(t, out=yc)                      # floor(y + 0.5)
+        if not plan.exact:
+            t -= yc                              # the fractional part of y + 0.5, in [0, 1)
+            t -= 0.5
+            near = np.abs(t, out=t) >= 0.5 - tol
+            if near.any():
+                found.append(np.flatnonzero(near) + i0)
+        np.clip(yc, 0, 255, out=yc)
+    if found:
+        pi, ii, qi = np.unravel_index(np.concatenate(found), y.shape)
+        y[pi, ii, qi] = np.clip(np.floor(_tap_order(x, plan, pi, ii, qi) + 0.5), 0, 255)
+    return y
+
+
+def _round_ties(y, x, plan: _AxisPlan):
+    """:func:`_round_np` for a tensor ``y`` (P, N', Q), the block products of ``x`` (P, N, Q), on any
+    device: the rounded tensor."""
     import torch
+    tol = _tie_tol(x, plan)
     t = y + 0.5
     r = torch.floor(t)
     if plan.exact:
@@ -342,7 +358,18 @@ def _round_ties(y, x, plan: _AxisPlan):
 
 def _resize_np(x: np.ndarray, order, plans, is_uint8: bool, channels_last: bool) -> np.ndarray:
     """Resize a contiguous float array (H, W, C) (``channels_last``) or (B, H, W) along both axes in
-    ``order``; ``is_uint8``: float64 values of a uint8 image, rounded like MATLAB after each axis."""
+    ``order``; ``is_uint8``: float64 values of a uint8 image, rounded like MATLAB after each axis.
+
+    Float images with channels last may go columns first: the column products (Kronecker form, ``C``
+    times the work per output) then run on the smaller of the two intermediate images (upscaling). The
+    operations are linear, so this changes only the rounding of the sums (a few ulps); uint8 images keep
+    MATLAB's order, which decides where they are rounded."""
+    if channels_last and not is_uint8 and x.shape[2] > 1:
+        h, w, c = x.shape
+        oh, ow = plans[0].out_length, plans[1].out_length
+        rows_first = oh * w + c * oh * ow            # work, in output values, of rows then columns
+        cols_first = c * h * ow + oh * ow
+        order = (0, 1) if rows_first <= cols_first else (1, 0)
     for dim in order:
         if channels_last:
             h, w, c = x.shape
@@ -350,9 +377,7 @@ def _resize_np(x: np.ndarray, order, plans, is_uint8: bool, channels_last: bool)
         else:
             b, h, w = x.shape
             x3 = x if dim == 0 else x.reshape(b * h, w, 1)
-        y = _axis_np(x3, plans[dim])
-        if is_uint8:
-            _round_ties(y, x3, plans[dim])
+        y = _axis_np(x3, plans[dim], is_uint8)
         if channels_last:
             x = y.reshape((plans[0].out_length, w, c) if dim == 0 else (h, plans[1].out_length, c))
         else:
