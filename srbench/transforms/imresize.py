@@ -17,8 +17,8 @@ The algorithm is MATLAB's documented one (Image Processing Toolbox ``imresize.m`
 How it is fast: the resize along one axis is linear, ``out = A @ in`` with ``A`` (out × in) banded (4 to
 18 taps per output pixel, mirrored taps folded in). The plan of an axis (cached per in size, out size, scale
 and kernel) cuts ``A`` into blocks of output pixels, each with the slice of input pixels its band reads,
-so an axis is a few dozen small dense matrix products done by BLAS (numpy's, also for CPU tensors) that
-touch only the band. No transposes or gathers: an H×W×C image is resized down its rows as
+so an axis is a few dozen small dense matrix products (``numpy.matmul`` into views of the output, also for
+CPU tensors) that touch only the band. No transposes or gathers: an H×W×C image is resized down its rows as
 ``A_block @ X[rows]`` with X of shape (H, W·C) and along its columns as ``X[:, cols] @ (A_blockᵀ ⊗ I_C)``
 (the Kronecker factor keeps the channels interleaved); a (B, H, W) tensor as ``A_block @ X[b, rows]`` and
 ``X[:, cols] @ A_blockᵀ`` with X of shape (B·H, W). Float results differ from the tap-by-tap sum only by
@@ -114,6 +114,7 @@ def contributions(in_length: int, out_length: int, scale: float, method: str = '
 # output rows per block of A @ X, output columns per block of X @ (Aᵀ ⊗ I_q); [upscaling, downscaling]
 _BLOCK = (16, 8)
 _KRON_COLS = (24, 24)
+_MNK = 1 << 18                       # OpenBLAS runs a product of m*n*k <= 65536 * 4 on one thread
 _KRON_MAX = 4                        # inner sizes up to this use Kronecker-expanded blocks (channels last)
 _ROUND_CHUNK = 1 << 15               # elements per chunk of the uint8 rounding
 _TIE_TOL = 1e-9                      # least distance from k + 0.5 kept without a tap-order recount
@@ -240,20 +241,32 @@ def _plan(in_hw: Sequence[int], scale, out_hw, method: str, antialiasing):
 def _axis_np(x: np.ndarray, plan: _AxisPlan, is_uint8: bool = False) -> np.ndarray:
     """Resize axis 1 of a contiguous float array (P, N, Q) -> (P, out_length, Q), block by block;
     ``is_uint8``: ``x`` holds integers in 0..255 and the result is rounded like MATLAB's uint8
-    (:func:`_round_np`)."""
+    (:func:`_round_np`).
+
+    Each product is cut (along the dimension the block does not resize) to ``m * n * k <= _MNK = 2**18``
+    multiply-adds: OpenBLAS (numpy's BLAS) runs such products on the calling thread. Larger ones it splits
+    over a thread per core in every process, DataLoader workers included (which torch limits to 1 thread):
+    two processes resizing at once on 2 cores then ran 10-35x slower (measured). ``torch.mm`` would follow
+    torch's thread count but is 1.5-2x slower on these shapes here (MKL on an AMD CPU)."""
     p, n, q = x.shape
     out = np.empty((p, plan.out_length, q), dtype=x.dtype)
     if p == 1:                                   # A @ X: the axis is the rows of a (N, Q) matrix
         x2, o2 = x[0], out[0]
         for r0, r1, c0, c1, b in plan.left(x.dtype):
-            np.matmul(b, x2[c0:c1], out=o2[r0:r1])
+            step = max(1, _MNK // b.size)
+            for j0 in range(0, q, step):
+                np.matmul(b, x2[c0:c1, j0:j0 + step], out=o2[r0:r1, j0:j0 + step])
     elif q <= _KRON_MAX:                         # X @ (Aᵀ ⊗ I_q): the axis (and q channels) in the columns
         x2, o2 = x.reshape(p, n * q), out.reshape(p, plan.out_length * q)
         for r0, r1, c0, c1, k in plan.kron(q, x.dtype):
-            np.matmul(x2[:, c0:c1], k, out=o2[:, r0:r1])
-    else:                                        # A @ X[i] for each i (BLAS per matrix)
+            step = max(1, _MNK // k.size)
+            for i0 in range(0, p, step):
+                np.matmul(x2[i0:i0 + step, c0:c1], k, out=o2[i0:i0 + step, r0:r1])
+    else:                                        # A @ X[i] for each i
         for r0, r1, c0, c1, b in plan.left(x.dtype):
-            np.matmul(b, x[:, c0:c1], out=out[:, r0:r1])
+            step = max(1, _MNK // b.size)
+            for j0 in range(0, q, step):
+                np.matmul(b, x[:, c0:c1, j0:j0 + step], out=out[:, r0:r1, j0:j0 + step])
     return _round_np(out, x, plan) if is_uint8 else out
 
 
@@ -423,8 +436,9 @@ def imresize_torch(x, scale=None, output_shape=None, method: str = 'bicubic',
     """MATLAB ``imresize`` of a tensor of shape (..., H, W) (any batch dims, any device).
 
     Float tensors are computed in their own dtype; uint8 tensors in float64 with MATLAB's rounding. On
-    the CPU, float64/float32/uint8 tensors without autograd go through numpy's BLAS (the same block
-    products as :func:`imresize_np`, several times faster than torch's small matrix products here).
+    the CPU, float64/float32/uint8 tensors without autograd are resized by :func:`_axis_np` on numpy views
+    of their memory (numpy's products are faster here); elsewhere (other devices, autograd, half precision)
+    torch's block products are concatenated (:func:`_axis_torch`).
     """
     import torch
     if not isinstance(x, torch.Tensor):
