@@ -168,14 +168,14 @@ def resize_timings(repeats: int, rows: list):
     print(f'MATLAB imresize, Set5 + Set14 down and up at x2/x3/x4, float, seconds per image '
           f'(median of {repeats}, load {_load()}): ' + ', '.join(f'{k} {v:.4f}' for k, v in t.items())
           + f'; max |srbench - reference| {diff:.1e}')
-    row = (f'| MATLAB imresize, Set5 + Set14 down and up at x2/x3/x4, per image | numpy {t["numpy"]:.3f} s, '
-           f'torch {t["torch"]:.3f} s | loop over output lines with per-pixel weights: '
+    row = (f'| MATLAB imresize, Set5 + Set14 down and up at x2/x3/x4, per image | numpy {t["numpy"]:.4f} s, '
+           f'torch {t["torch"]:.4f} s | loop over output lines with per-pixel weights: '
            f'{t["reference"]:.3f} s | '
            f'{t["reference"] / t["numpy"]:.1f}× / {t["reference"] / t["torch"]:.1f}× (max |Δ| {diff:.0e}) |')
     if 'before' in t:
-        row += f' before the speed work: numpy {t["before"]:.3f} s |'
+        row += f' before the speed work: numpy {t["before"]:.4f} s |'
     if 'round 2' in t:
-        row += f' round 2: numpy {t["round 2"]:.3f} s |'
+        row += f' round 2: numpy {t["round 2"]:.4f} s |'
     rows.append(row)
     if old is None or not hasattr(old, 'r2_imresize_np'):
         print('uint8 imresize: skipped (tests/_reference_kernels.py with round 2\'s kernel not found)')
