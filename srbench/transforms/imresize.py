@@ -307,24 +307,26 @@ def _tie_tol(x, plan: _AxisPlan) -> float:
 
     Proof. The inputs are integers in 0..255 (a uint8 image, or the previous axis rounded). An output is
     ``v = sum_k w_k x_k`` with ``sum_k |w_k| <= S`` (``plan.wsum``, about 1.2). Its block product ``y`` adds
-    at most ``n = N * Q`` products (the zeros of the band, and of the Kronecker form, among them) in an order
-    chosen by BLAS, with or without fused multiply-adds, using the weights of mirrored taps folded together
-    (one more rounding); the reference ``r`` adds ``taps`` products in order. With ``u = 2**-53``, the
-    classical dot-product bound gives ``|y - v| <= 1.01 (n + 1) u 255 S`` and
-    ``|r - v| <= 1.01 taps u 255 S``.
-    ``floor(fl(t + 0.5))`` is non-decreasing in ``t`` and ``fl(t + 0.5)`` is within ``u (255 S + 1)`` of
-    ``t + 0.5``, so the two roundings can differ only if ``y + 0.5`` lies within
-    ``(n + taps + 4) u (255 S + 1)`` of an integer; the fractional part the rounding computes has one
-    more such error. The tolerance is four times that and at least ``_TIE_TOL`` = 1e-9 (a 512×512×3 image:
-    n = 1536, the bound is 2e-10); every value whose ``y + 0.5`` lies within the tolerance of an integer is
-    recomputed with :func:`_tap_order` before rounding, the others round as the reference does.
+    at most ``n`` products (``n = N``, or ``N * Q`` in the Kronecker form; the zeros of the band and of the
+    Kronecker factor among them) in an order chosen by BLAS, with or without fused multiply-adds, using the
+    weights of mirrored taps folded together (one more rounding); the reference ``r`` adds ``taps``
+    products in order. With ``u = 2**-53``, the classical dot-product bound gives
+    ``|y - v| <= 1.01 (n + 1) u 255 S`` and ``|r - v| <= 1.01 taps u 255 S``. ``floor(fl(t + 0.5))`` is
+    non-decreasing in ``t``, and ``fl(t + 0.5)`` is within ``u (255 S + 1)`` of ``t + 0.5``; so the two
+    roundings can differ only if ``y + 0.5`` lies within ``1.01 (n + taps + 3) u (255 S + 1)`` of an
+    integer, and the fractional part of ``fl(y + 0.5)`` that the rounding tests is then within
+    ``1.01 (n + taps + 4) u (255 S + 1)`` of 0 or 1. The tolerance, ``4 (n + taps + 4) u (255 S + 1)`` and
+    at least ``_TIE_TOL`` = 1e-9, is larger (a 512×512×3 image: n <= 1536, that bound is 2e-10): every value
+    within the tolerance is recomputed with :func:`_tap_order` before rounding, the others round as the
+    reference does.
 
     Exact plans (``plan.exact``): when every weight and folded weight is a multiple of ``2**-e`` and
     ``255 S 2**e <= 2**52``, every product and partial sum, in any order, is a multiple of ``2**-e`` below
     ``2**52 2**-e`` in magnitude, hence exact: ``y == r`` and nothing is recomputed. Integer scales give such
     dyadic weights (x2: e = 7, x4: e = 10; 1/2: 8, 1/4: 12); x3 does not (thirds)."""
-    return max(_TIE_TOL, 4.0 * (x.shape[1] * x.shape[2] + plan.w.shape[1] + 4) * _U
-               * (255.0 * plan.wsum + 1.0))
+    p, n, q = x.shape
+    terms = n * q if p > 1 and q <= _KRON_MAX else n     # as _axis_np and _axis_torch cut the products
+    return max(_TIE_TOL, 4.0 * (terms + plan.w.shape[1] + 4) * _U * (255.0 * plan.wsum + 1.0))
 
 
 def _round_np(y: np.ndarray, x: np.ndarray, plan: _AxisPlan) -> np.ndarray:
