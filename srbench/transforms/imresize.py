@@ -122,42 +122,44 @@ _U = 2.0 ** -53                      # unit roundoff of float64
 
 
 class _AxisPlan:
-    """One axis of the resize as a banded matrix ``a`` (out_length × in_length): output pixel i is
-    ``sum_j a[i, j] * input[j]``, the mirrored taps folded in (a mirrored index that meets another tap adds
-    its weight). :meth:`blocks` cuts it into blocks of output pixels with the slice of the input each reads,
-    ``(r0, r1, c0, c1, a[r0:r1, c0:c1])``. The tap tables (``w``, ``idx``) stay for the uint8 tie recount
-    (:func:`_tap_order`); ``wsum`` (the largest sum of |weights|) and ``exact`` (dyadic weights: every sum
-    of products with integers in 0..255 exact) serve :func:`_tie_tol`."""
+    """One axis of the resize as a banded matrix ``a`` (out_length × in_length, never stored whole):
+    output pixel i is ``sum_j a[i, j] * input[j]``, the mirrored taps folded in (a mirrored index that
+    meets another tap adds its weight). :meth:`blocks` cuts it into blocks of output pixels with the
+    slice of the input each reads, ``(r0, r1, c0, c1, a[r0:r1, c0:c1])``. The tap tables (``w``, ``idx``)
+    stay for the uint8 tie recount (:func:`_tap_order`); ``wsum`` (the largest sum of |weights|) and
+    ``exact`` (dyadic weights: every sum of products with integers in 0..255 exact) serve
+    :func:`_tie_tol`."""
 
     def __init__(self, w, idx, in_length):
         self.w, self.idx = w, idx
         self.in_length, self.out_length = in_length, w.shape[0]
         self.down = int(self.out_length < in_length)
-        taps = w.shape[1]
-        a = np.zeros((self.out_length, in_length))
-        np.add.at(a, (np.repeat(np.arange(self.out_length), taps), idx.ravel()), w.ravel())
-        self.a, self._nz, self._cache = a, a != 0, {}
+        self._cache = {}
         self.wsum = s = float(np.abs(w).sum(axis=1).max())      # the largest sum of |weights|
         # dyadic weights (integer scales): with integers in 0..255 every product and partial sum is exact
+        # (folded weights too: sums of multiples of 2**-e, far below 2**53 * 2**-e)
         self.exact = False
         for e in range(41):
             f = 2.0 ** e
-            if (np.floor(w * f) == w * f).all() and (np.floor(a * f) == a * f).all():
+            if (np.floor(w * f) == w * f).all():
                 self.exact = 255.0 * s * f <= 2.0 ** 52
                 break
 
     def blocks(self, rows: int):
-        """``[(r0, r1, c0, c1, A[r0:r1, c0:c1])]`` for blocks of ``rows`` output pixels, each with the
-        slice of the input its band reads."""
+        """``[(r0, r1, c0, c1, a[r0:r1, c0:c1])]`` for blocks of ``rows`` output pixels, each with the
+        slice of the input its band reads (made from the tap tables: no dense matrix is kept)."""
         key = ('blocks', rows)
         got = self._cache.get(key)
         if got is None:
             got = []
             for r0 in range(0, self.out_length, rows):
                 r1 = min(r0 + rows, self.out_length)
-                cols = np.flatnonzero(self._nz[r0:r1].any(axis=0))
-                c0, c1 = (int(cols[0]), int(cols[-1]) + 1) if cols.size else (0, 1)
-                got.append((r0, r1, c0, c1, np.ascontiguousarray(self.a[r0:r1, c0:c1])))
+                wb, ib = self.w[r0:r1], self.idx[r0:r1]
+                nz = wb != 0
+                c0, c1 = (int(ib[nz].min()), int(ib[nz].max()) + 1) if nz.any() else (0, 1)
+                blk = np.zeros((r1 - r0, c1 - c0))
+                np.add.at(blk, (np.nonzero(nz)[0], ib[nz] - c0), wb[nz])    # taps in order, folded
+                got.append((r0, r1, c0, c1, blk))
             self._cache[key] = got
         return got
 
@@ -316,9 +318,9 @@ def _tie_tol(x, plan: _AxisPlan) -> float:
     roundings can differ only if ``y + 0.5`` lies within ``1.01 (n + taps + 3) u (255 S + 1)`` of an
     integer, and the fractional part of ``fl(y + 0.5)`` that the rounding tests is then within
     ``1.01 (n + taps + 4) u (255 S + 1)`` of 0 or 1. The tolerance, ``4 (n + taps + 4) u (255 S + 1)`` and
-    at least ``_TIE_TOL`` = 1e-9, is larger (a 512×512×3 image: n <= 1536, that bound is 2e-10): every value
-    within the tolerance is recomputed with :func:`_tap_order` before rounding, the others round as the
-    reference does.
+    at least ``_TIE_TOL`` = 1e-9, is larger (a 512×512×3 image: n <= 1536, the formula gives 2e-10):
+    every value within the tolerance is recomputed with :func:`_tap_order` before rounding, the others
+    round as the reference does.
 
     Exact plans (``plan.exact``): when every weight and folded weight is a multiple of ``2**-e`` and
     ``255 S 2**e <= 2**52``, every product and partial sum, in any order, is a multiple of ``2**-e`` below
