@@ -139,6 +139,10 @@ def ifc_set5(repeats: int, rows: list):
 
 
 def resize_timings(repeats: int, rows: list):
+    """MATLAB imresize per image (Set5 + Set14, each down and up at x2/x3/x4): float images in [0, 1]
+    against the loop with per-pixel weights, the gather kernel of before the speed work and round 2's
+    strided kernel; uint8 images (the benchmark table's LR images and Bicubic upscaling) against round 2's
+    kernel, checking bit-for-bit equality with the tap-order reference."""
     import numpy as np
     import torch
 
@@ -146,37 +150,64 @@ def resize_timings(repeats: int, rows: list):
     from srbench.data.benchmarks import benchmark_root
     from srbench.data.io import imread, list_images
     from srbench.transforms.imresize import imresize_np, imresize_torch
-    jobs = []
+    hrs = []
     for ds in ('Set5', 'Set14'):
         for f in list_images(Path(benchmark_root()) / ds / 'HR'):
             img = imread(f)
-            img = img if img.ndim == 3 else img[..., None]
-            for s in (2, 3, 4):
-                hr = img[:img.shape[0] // s * s, :img.shape[1] // s * s].astype(np.float64) / 255.0
-                jobs.append((hr, 1.0 / s))
-                jobs.append((imresize_np(hr, 1.0 / s), float(s)))
+            hrs.append(img if img.ndim == 3 else img[..., None])
+    jobs, jobs8 = [], []
+    for img in hrs:
+        for s in (2, 3, 4):
+            hr8 = img[:img.shape[0] // s * s, :img.shape[1] // s * s]
+            hr = hr8.astype(np.float64) / 255.0
+            jobs += [(hr, 1.0 / s), (imresize_np(hr, 1.0 / s), float(s))]
+            jobs8 += [(hr8, 1.0 / s), (imresize_np(hr8, 1.0 / s), float(s))]
     n_img = len(jobs) // 6
 
     def torch_front(x, s):
         return imresize_torch(torch.from_numpy(np.ascontiguousarray(x.transpose(2, 0, 1))), s)
+
+    def torch_front_of(fn):
+        return lambda x, s: fn(torch.from_numpy(np.ascontiguousarray(x.transpose(2, 0, 1))), s)
     fns = {'numpy': imresize_np, 'torch': torch_front, 'reference': bench_eval.ref_imresize}
     old = _old_kernels()
     if old is not None:
         fns['before'] = old.ref_imresize_np
+        if hasattr(old, 'r2_imresize_np'):
+            fns['round 2'] = old.r2_imresize_np
     diff = max(max(np.abs(imresize_np(x, s) - bench_eval.ref_imresize(x, s)).max(),
                    np.abs(torch_front(x, s).numpy().transpose(1, 2, 0) - bench_eval.ref_imresize(x, s)).max())
                for x, s in jobs[::7])
     t = {k: v / n_img for k, v in _interleaved(fns, [(x, s) for x, s in jobs], repeats).items()}
     print(f'MATLAB imresize, Set5 + Set14 down and up at x2/x3/x4, float, seconds per image '
-          f'(median of {repeats}, load {_load()}): ' + ', '.join(f'{k} {v:.3f}' for k, v in t.items())
+          f'(median of {repeats}, load {_load()}): ' + ', '.join(f'{k} {v:.4f}' for k, v in t.items())
           + f'; max |srbench - reference| {diff:.1e}')
-    row = (f'| MATLAB imresize, Set5 + Set14 down and up at x2/x3/x4, per image | numpy {t["numpy"]:.3f} s, '
-           f'torch {t["torch"]:.3f} s | loop over output lines with per-pixel weights: '
+    row = (f'| MATLAB imresize, Set5 + Set14 down and up at x2/x3/x4, per image | numpy {t["numpy"]:.4f} s, '
+           f'torch {t["torch"]:.4f} s | loop over output lines with per-pixel weights: '
            f'{t["reference"]:.3f} s | '
            f'{t["reference"] / t["numpy"]:.1f}× / {t["reference"] / t["torch"]:.1f}× (max |Δ| {diff:.0e}) |')
     if 'before' in t:
-        row += f' before this change: numpy {t["before"]:.3f} s |'
+        row += f' before the speed work: numpy {t["before"]:.4f} s |'
+    if 'round 2' in t:
+        row += f' round 2: numpy {t["round 2"]:.4f} s |'
     rows.append(row)
+    if old is None or not hasattr(old, 'r2_imresize_np'):
+        print('uint8 imresize: skipped (tests/_reference_kernels.py with round 2\'s kernel not found)')
+        return
+    fns8 = {'numpy': imresize_np, 'torch': torch_front, 'round 2 numpy': old.r2_imresize_np,
+            'round 2 torch': torch_front_of(old.r2_imresize_torch)}
+    bad = sum(int((imresize_np(x, s) != old.ref_imresize_np(x, s)).sum())
+              + int((torch_front(x, s).numpy().transpose(1, 2, 0) != old.ref_imresize_np(x, s)).sum())
+              for x, s in jobs8)
+    t8 = {k: v / n_img for k, v in _interleaved(fns8, jobs8, repeats).items()}
+    print(f'MATLAB imresize, Set5 + Set14 down and up at x2/x3/x4, uint8, seconds per image '
+          f'(median of {repeats}, load {_load()}): ' + ', '.join(f'{k} {v:.4f}' for k, v in t8.items())
+          + f'; pixels differing from the tap-order reference: {bad}')
+    rows.append(f'| MATLAB imresize, uint8 (the table\'s LR images and Bicubic), Set5 + Set14 down and up at '
+                f'x2/x3/x4, per image | numpy {t8["numpy"]:.4f} s, torch {t8["torch"]:.4f} s | round 2: '
+                f'numpy {t8["round 2 numpy"]:.4f} s, torch {t8["round 2 torch"]:.4f} s | '
+                f'{t8["round 2 numpy"] / t8["numpy"]:.1f}× / {t8["round 2 torch"] / t8["torch"]:.1f}× '
+                f'({bad} pixels differ) |')
 
 
 def _load() -> str:

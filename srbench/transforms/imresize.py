@@ -14,13 +14,22 @@ The algorithm is MATLAB's documented one (Image Processing Toolbox ``imresize.m`
   MATLAB's ``imresizemex`` returns the input's class. Float input is computed in float64 (numpy)
   or in the tensor's dtype (torch) and never clipped.
 
-Both front ends use precomputed plans per (in size, out size, scale, kernel) and loop only over the
-kernel taps (4 to 18) and, upscaling, the output phases (the scale), never over pixels: the input is
-mirrored once into a padded copy, every tap reads a strided view of it (no gather), and the output is
-made in cache-sized blocks of rows of a channel-first copy (a float64 tensor for numpy images too: torch's
-elementwise loops are faster than numpy's on these views). The arithmetic -- one product per tap, summed
-in tap order -- is that of a plain per-tap gather loop, so the results are the same bit for bit (which
-matters for uint8: a different summation order could flip a rounding at an exact .5).
+How it is fast: the resize along one axis is linear, ``out = A @ in`` with ``A`` (out × in) banded (4 to
+18 taps per output pixel, mirrored taps folded in). The plan of an axis (cached per in size, out size, scale
+and kernel) cuts ``A`` into blocks of output pixels, each with the slice of input pixels its band reads,
+so an axis is a few dozen small dense matrix products (``numpy.matmul`` into views of the output, also for
+CPU tensors) that touch only the band. No transposes or gathers: an H×W×C image is resized down its rows as
+``A_block @ X[rows]`` with X of shape (H, W·C) and along its columns as ``X[:, cols] @ (A_blockᵀ ⊗ I_C)``
+(the Kronecker factor keeps the channels interleaved); a (B, H, W) tensor as ``A_block @ X[b, rows]`` and
+``X[:, cols] @ A_blockᵀ`` with X of shape (B·H, W). Float results differ from the tap-by-tap sum only by
+the summation order: a few ulps (~1e-16 for images in [0, 1]).
+
+Why uint8 stays exact: the rounding after each axis is MATLAB's ``floor(y + 0.5)`` of the tap-order sum,
+and a matrix product sums in another order. For integer scales (x2, x4 and their inverses) the weights are
+dyadic and every product and partial sum of integers in 0..255 is exact, so both orders give the same
+number. Otherwise the two sums are within ~1e-12 of each other (proof in :func:`_tie_tol`), and only the
+values within 1e-9 of some ``k + 0.5`` -- almost never one -- are recomputed in tap order before rounding.
+The result is the reference's bit for bit (tests/test_imresize_fast.py, tests/test_kernels_equal.py).
 """
 from __future__ import annotations
 
@@ -31,7 +40,6 @@ from typing import Sequence
 import numpy as np
 
 from ..errors import SRBenchError
-from ..utils.uint8 import round_sat
 
 __all__ = ['imresize', 'imresize_np', 'imresize_torch', 'contributions', 'output_size', 'cubic']
 
@@ -103,45 +111,104 @@ def contributions(in_length: int, out_length: int, scale: float, method: str = '
     return _contributions_full(in_length, out_length, scale, method, bool(antialiasing))[:2]
 
 
-_MAX_PERIOD = 64
-_CHUNK = 1 << 16       # elements per output block on the CPU: the products and sums stay in the cache
+# output rows per block of A @ X, output columns per block of X @ (Aᵀ ⊗ I_q); [upscaling, downscaling]
+_BLOCK = (16, 8)
+_KRON_COLS = (24, 24)
+_MNK = 1 << 18                       # OpenBLAS runs a product of m*n*k <= 65536 * 4 on one thread
+_KRON_MAX = 4                        # inner sizes up to this use Kronecker-expanded blocks (channels last)
+_ROUND_CHUNK = 1 << 15               # elements per chunk of the uint8 rounding
+_TIE_TOL = 1e-9                      # least distance from k + 0.5 kept without a tap-order recount
+_U = 2.0 ** -53                      # unit roundoff of float64
 
 
 class _AxisPlan:
-    """How to resize one axis with strided views instead of gathers: the input is mirrored once into a
-    padded copy (``pad_index``: padded position -> input position), and the output pixels split into
-    ``period`` phases; in phase p, output pixels p, p + period, ... read tap k at padded positions
-    ``start[p, k] + step * n`` (n = 0, 1, ...). The arithmetic -- one product per tap, added in tap order --
-    is the gather loop's, so the numbers are the same bit for bit. ``period`` is None when the first taps
-    do not advance regularly (a non-integer scale ratio): then the plan gathers (``idx``)."""
+    """One axis of the resize as a banded matrix ``a`` (out_length × in_length, never stored whole):
+    output pixel i is ``sum_j a[i, j] * input[j]``, the mirrored taps folded in (a mirrored index that
+    meets another tap adds its weight). :meth:`blocks` cuts it into blocks of output pixels with the
+    slice of the input each reads, ``(r0, r1, c0, c1, a[r0:r1, c0:c1])``. The tap tables (``w``, ``idx``)
+    stay for the uint8 tie recount (:func:`_tap_order`); ``wsum`` (the largest sum of |weights|) and
+    ``exact`` (dyadic weights: every sum of products with integers in 0..255 exact) serve
+    :func:`_tie_tol`."""
 
-    def __init__(self, w, idx, left0, offsets, in_length):
-        self.w, self.idx, self.out_length = w, idx, w.shape[0]
-        first, last = left0 + offsets[0], left0 + offsets[-1]
-        self.pad_lo = int(max(0, -first.min()))
-        pad_hi = int(max(0, last.max() - (in_length - 1)))
-        n2 = 2 * in_length
-        pos = np.arange(-self.pad_lo, in_length + pad_hi) % n2
-        self.pad_index = np.where(pos < in_length, pos, n2 - 1 - pos)
-        self.period = self.step = None
-        n = left0.size
-        for q in range(1, min(n, _MAX_PERIOD) + 1):
-            d = left0[q:] - left0[:-q]
-            if d.size == 0 or (d == d[0]).all():
-                self.period, self.step = q, int(d[0]) if d.size else 1
+    def __init__(self, w, idx, in_length):
+        self.w, self.idx = w, idx
+        self.in_length, self.out_length = in_length, w.shape[0]
+        self.down = int(self.out_length < in_length)
+        self._cache = {}
+        self.wsum = s = float(np.abs(w).sum(axis=1).max())      # the largest sum of |weights|
+        # dyadic weights (integer scales): with integers in 0..255 every product and partial sum is exact
+        # (folded weights too: sums of multiples of 2**-e, far below 2**53 * 2**-e)
+        self.exact = False
+        for e in range(41):
+            f = 2.0 ** e
+            if (np.floor(w * f) == w * f).all():
+                self.exact = 255.0 * s * f <= 2.0 ** 52
                 break
-        if self.period is not None:
-            self.start = (left0[:self.period, None] + offsets[None, :] + self.pad_lo)
-            self.phase_w = [np.ascontiguousarray(w[p::self.period].T) for p in range(self.period)]
-            # the padded mirror must reproduce the table's indices exactly
-            assert all((self.pad_index[left0 + o + self.pad_lo] == idx[:, k]).all()
-                       for k, o in enumerate(offsets))
+
+    def blocks(self, rows: int):
+        """``[(r0, r1, c0, c1, a[r0:r1, c0:c1])]`` for blocks of ``rows`` output pixels, each with the
+        slice of the input its band reads (made from the tap tables: no dense matrix is kept)."""
+        key = ('blocks', rows)
+        got = self._cache.get(key)
+        if got is None:
+            got = []
+            for r0 in range(0, self.out_length, rows):
+                r1 = min(r0 + rows, self.out_length)
+                wb, ib = self.w[r0:r1], self.idx[r0:r1]
+                nz = wb != 0
+                c0, c1 = (int(ib[nz].min()), int(ib[nz].max()) + 1) if nz.any() else (0, 1)
+                blk = np.zeros((r1 - r0, c1 - c0))
+                np.add.at(blk, (np.nonzero(nz)[0], ib[nz] - c0), wb[nz])    # taps in order, folded
+                got.append((r0, r1, c0, c1, blk))
+            self._cache[key] = got
+        return got
+
+    def kron(self, q: int, dtype):
+        """Blocks for ``X @ K`` with X of shape (P, in_length * q) (q channels last): K = A_blockᵀ ⊗ I_q,
+        about ``_KRON_COLS`` output columns each."""
+        key = ('kron', q, np.dtype(dtype).str)
+        got = self._cache.get(key)
+        if got is None:
+            eye = np.eye(q)
+            got = self._cache[key] = [(r0 * q, r1 * q, c0 * q, c1 * q,
+                                       np.ascontiguousarray(np.kron(b.T, eye), dtype=dtype))
+                                      for r0, r1, c0, c1, b in self.blocks(max(1, _KRON_COLS[self.down] // q))
+                                      ]
+        return got
+
+    def left(self, dtype):
+        """Blocks of ``_BLOCK`` output rows for ``A_block @ X``."""
+        key = ('left', np.dtype(dtype).str)
+        got = self._cache.get(key)
+        if got is None:
+            got = self._cache[key] = [(r0, r1, c0, c1, b.astype(dtype))
+                                      for r0, r1, c0, c1, b in self.blocks(_BLOCK[self.down])]
+        return got
+
+    def torch_taps(self, device, dtype):
+        key = ('taps', str(device), dtype)
+        got = self._cache.get(key)
+        if got is None:
+            import torch
+            got = self._cache[key] = (torch.tensor(np.array(self.idx), device=device),
+                                      torch.tensor(np.array(self.w), dtype=dtype, device=device))
+        return got
+
+    def torch_blocks(self, kind: str, q: int, device, dtype):
+        key = ('torch', kind, q, str(device), dtype)
+        got = self._cache.get(key)
+        if got is None:
+            import torch
+            src = self.kron(q, np.float64) if kind == 'kron' else self.left(np.float64)
+            got = self._cache[key] = [(r0, r1, c0, c1, torch.tensor(b, dtype=dtype, device=device))
+                                      for r0, r1, c0, c1, b in src]
+        return got
 
 
 @lru_cache(maxsize=256)
 def _axis_plan(in_length: int, out_length: int, scale: float, method: str, antialiasing: bool) -> _AxisPlan:
-    w, idx, left0, offsets = _contributions_full(in_length, out_length, scale, method, antialiasing)
-    return _AxisPlan(w, idx, left0, offsets, in_length)
+    w, idx = _contributions_full(in_length, out_length, scale, method, antialiasing)[:2]
+    return _AxisPlan(w, idx, in_length)
 
 
 def _plan(in_hw: Sequence[int], scale, out_hw, method: str, antialiasing):
@@ -173,94 +240,178 @@ def _plan(in_hw: Sequence[int], scale, out_hw, method: str, antialiasing):
     return order, plans
 
 
-_torch_tables: dict = {}
+def _axis_np(x: np.ndarray, plan: _AxisPlan, is_uint8: bool = False) -> np.ndarray:
+    """Resize axis 1 of a contiguous float array (P, N, Q) -> (P, out_length, Q), block by block;
+    ``is_uint8``: ``x`` holds integers in 0..255 and the result is rounded like MATLAB's uint8
+    (:func:`_round_np`).
+
+    Each product is cut (along the dimension the block does not resize) to ``m * n * k <= _MNK = 2**18``
+    multiply-adds: OpenBLAS (numpy's BLAS) runs such products on the calling thread. Larger ones it splits
+    over a thread per core in every process, DataLoader workers included (which torch limits to 1 thread):
+    two processes resizing at once on 2 cores then ran 10-35x slower (measured). ``torch.mm`` would follow
+    torch's thread count but is 1.5-2x slower on these shapes here (MKL on an AMD CPU)."""
+    p, n, q = x.shape
+    out = np.empty((p, plan.out_length, q), dtype=x.dtype)
+    if p == 1:                                   # A @ X: the axis is the rows of a (N, Q) matrix
+        x2, o2 = x[0], out[0]
+        for r0, r1, c0, c1, b in plan.left(x.dtype):
+            step = max(1, _MNK // b.size)
+            for j0 in range(0, q, step):
+                np.matmul(b, x2[c0:c1, j0:j0 + step], out=o2[r0:r1, j0:j0 + step])
+    elif q <= _KRON_MAX:                         # X @ (Aᵀ ⊗ I_q): the axis (and q channels) in the columns
+        x2, o2 = x.reshape(p, n * q), out.reshape(p, plan.out_length * q)
+        for r0, r1, c0, c1, k in plan.kron(q, x.dtype):
+            step = max(1, _MNK // k.size)
+            for i0 in range(0, p, step):
+                np.matmul(x2[i0:i0 + step, c0:c1], k, out=o2[i0:i0 + step, r0:r1])
+    else:                                        # A @ X[i] for each i
+        for r0, r1, c0, c1, b in plan.left(x.dtype):
+            step = max(1, _MNK // b.size)
+            for j0 in range(0, q, step):
+                np.matmul(b, x[:, c0:c1, j0:j0 + step], out=out[:, r0:r1, j0:j0 + step])
+    return _round_np(out, x, plan) if is_uint8 else out
 
 
-def _torch_plan(plan: _AxisPlan, device, dtype):
-    """The plan's weights (and gather indices) as tensors on ``device``, cached."""
+def _axis_torch(x, plan: _AxisPlan):
+    """:func:`_axis_np` for a contiguous tensor (any device, dtype, autograd): the blocks are concatenated."""
     import torch
-    key = (id(plan), device, dtype)
-    cached = _torch_tables.get(key)
-    if cached is None or cached[0] is not plan:
-        if len(_torch_tables) > 512:
-            _torch_tables.clear()
-        if plan.period is None:
-            tabs = (torch.tensor(np.array(plan.w), dtype=dtype, device=device),
-                    torch.tensor(np.array(plan.idx), dtype=torch.long, device=device))
-        else:
-            tabs = ([torch.tensor(wp, dtype=dtype, device=device)[:, :, None] for wp in plan.phase_w],
-                    torch.tensor(np.array(plan.pad_index), dtype=torch.long, device=device))
-        cached = _torch_tables[key] = (plan, tabs)
-    return cached[1]
+    p, n, q = x.shape
+    if p == 1:
+        x2 = x[0]
+        parts = [b @ x2[c0:c1] for r0, r1, c0, c1, b in plan.torch_blocks('left', 1, x.device, x.dtype)]
+        return torch.cat(parts, dim=0)[None]
+    if q <= _KRON_MAX:
+        x2 = x.reshape(p, n * q)
+        parts = [x2[:, c0:c1] @ k for r0, r1, c0, c1, k in plan.torch_blocks('kron', q, x.device, x.dtype)]
+        return torch.cat(parts, dim=1).reshape(p, plan.out_length, q)
+    parts = [b @ x[:, c0:c1] for r0, r1, c0, c1, b in plan.torch_blocks('left', 1, x.device, x.dtype)]
+    return torch.cat(parts, dim=1)
 
 
-def _resize_axis_torch(x, plan: _AxisPlan, is_uint8: bool, dtype):
-    """Resize axis 1 of a contiguous tensor (B, N, M) -> (B, out, M) in ``dtype`` (``x`` may be uint8:
-    its values are converted exactly by the first products); ``is_uint8``: rounded like MATLAB's uint8
-    (block by block, while the block is in the cache)."""
-    import torch
-    b, _, m = x.shape
-    taps = plan.w.shape[1]
-    if plan.period is None:
-        w, idx = _torch_plan(plan, x.device, dtype)
-        acc = None
-        for k in range(taps):
-            term = torch.index_select(x, 1, idx[:, k]).to(dtype).mul_(w[:, k][:, None])
-            acc = term if acc is None else acc.add_(term)
-        return round_sat(acc) if is_uint8 else acc
-    phase_w, pad_index = _torch_plan(plan, x.device, dtype)
-    n_in, lo = x.shape[1], plan.pad_lo
-    hi = pad_index.numel() - n_in - lo
-    if lo or hi:   # the mirrored rows are few: gather them, and copy the rest as a block
-        xp = torch.cat([torch.index_select(x, 1, pad_index[:lo]), x,
-                        torch.index_select(x, 1, pad_index[lo + n_in:])], dim=1)
+def _tap_order(x, plan: _AxisPlan, pi, ii, qi):
+    """The outputs (pi, ii, qi) of resizing axis 1 of ``x`` (P, N, Q) computed as the reference does: one
+    product per tap, ``((x[i0] * w0 + x[i1] * w1) + x[i2] * w2) + ...`` (separate IEEE operations)."""
+    if isinstance(x, np.ndarray):
+        idx, w = plan.idx[ii], plan.w[ii]
     else:
-        xp = x
-    q, d, n = plan.period, plan.step, plan.out_length
-    out = torch.empty((b, n, m), dtype=dtype, device=x.device)
-    groups = -(-n // q)            # group g = output rows g*q .. g*q + q - 1 (one per phase)
-    per = max(1, _CHUNK // max(1, b * m)) if x.device.type == 'cpu' else groups   # rows per phase and chunk
-    acc = tmp = None
-    grad = x.requires_grad and torch.is_grad_enabled()
-    for g0 in range(0, groups, per):
-        for p in range(min(q, n)):
-            g1 = min(g0 + per, len(range(p, n, q)))
-            r = g1 - g0
-            if r <= 0:
-                continue
-            wp = phase_w[p]
-            if grad:                 # autograd (e.g. a receptive-field measurement): no out= buffers
-                acc = None
-                for k in range(taps):
-                    s0 = int(plan.start[p, k]) + d * g0
-                    src = xp[:, s0:s0 + d * (r - 1) + 1:d] if d else xp[:, s0:s0 + 1]
-                    acc = src * wp[k, g0:g1] if acc is None else acc + src * wp[k, g0:g1]
-                out[:, p + q * g0:p + q * (g1 - 1) + 1:q] = round_sat(acc) if is_uint8 else acc
-                continue
-            if acc is None or acc.shape[1] != r:
-                acc = torch.empty((b, r, m), dtype=dtype, device=x.device)
-                tmp = torch.empty_like(acc)
-            for k in range(taps):
-                s0 = int(plan.start[p, k]) + d * g0
-                src = xp[:, s0:s0 + d * (r - 1) + 1:d] if d else xp[:, s0:s0 + 1]   # d = 0: one row for all
-                if k == 0:
-                    torch.mul(src, wp[k, g0:g1], out=acc)
-                else:
-                    acc.add_(torch.mul(src, wp[k, g0:g1], out=tmp))
-            out[:, p + q * g0:p + q * (g1 - 1) + 1:q] = round_sat(acc) if is_uint8 else acc
-    return out
+        idx, w = plan.torch_taps(x.device, x.dtype)
+        idx, w = idx[ii], w[ii]
+    acc = x[pi, idx[:, 0], qi] * w[:, 0]
+    for k in range(1, w.shape[1]):
+        acc = acc + x[pi, idx[:, k], qi] * w[:, k]
+    return acc
 
 
-def _resize_batch(y, order, plans, is_uint8: bool):
-    """Resize a tensor (B, H, W) along both axes in ``order`` -> (B, H', W'); ``is_uint8``: a uint8 tensor,
-    computed in float64 with MATLAB's rounding after each dimension, else computed in ``y``'s dtype. Each
-    axis is resized as axis 1 of a contiguous array."""
+def _tie_tol(x, plan: _AxisPlan) -> float:
+    """How close to a rounding boundary a block product ``y`` of ``x`` (P, N, Q) may lie for MATLAB's
+    uint8 rounding ``clip(floor(y + 0.5), 0, 255)`` to possibly differ from that of the tap-order sum
+    (:func:`_tap_order`) that the reference kernel and MATLAB's loop compute; closer values are recounted.
+
+    Proof. The inputs are integers in 0..255 (a uint8 image, or the previous axis rounded). An output is
+    ``v = sum_k w_k x_k`` with ``sum_k |w_k| <= S`` (``plan.wsum``, about 1.2). Its block product ``y`` adds
+    at most ``n`` products (``n = N``, or ``N * Q`` in the Kronecker form; the zeros of the band and of the
+    Kronecker factor among them) in an order chosen by BLAS, with or without fused multiply-adds, using the
+    weights of mirrored taps folded together (one more rounding); the reference ``r`` adds ``taps``
+    products in order. With ``u = 2**-53``, the classical dot-product bound gives
+    ``|y - v| <= 1.01 (n + 1) u 255 S`` and ``|r - v| <= 1.01 taps u 255 S``. ``floor(fl(t + 0.5))`` is
+    non-decreasing in ``t``, and ``fl(t + 0.5)`` is within ``u (255 S + 1)`` of ``t + 0.5``; so the two
+    roundings can differ only if ``y + 0.5`` lies within ``1.01 (n + taps + 3) u (255 S + 1)`` of an
+    integer, and the fractional part of ``fl(y + 0.5)`` that the rounding tests is then within
+    ``1.01 (n + taps + 4) u (255 S + 1)`` of 0 or 1. The tolerance, ``4 (n + taps + 4) u (255 S + 1)`` and
+    at least ``_TIE_TOL`` = 1e-9, is larger (a 512×512×3 image: n <= 1536, the formula gives 2e-10):
+    every value within the tolerance is recomputed with :func:`_tap_order` before rounding, the others
+    round as the reference does.
+
+    Exact plans (``plan.exact``): when every weight and folded weight is a multiple of ``2**-e`` and
+    ``255 S 2**e <= 2**52``, every product and partial sum, in any order, is a multiple of ``2**-e`` below
+    ``2**52 2**-e`` in magnitude, hence exact: ``y == r`` and nothing is recomputed. Integer scales give such
+    dyadic weights (x2: e = 7, x4: e = 10; 1/2: 8, 1/4: 12); x3 does not (thirds)."""
+    p, n, q = x.shape
+    terms = n * q if p > 1 and q <= _KRON_MAX else n     # as _axis_np and _axis_torch cut the products
+    return max(_TIE_TOL, 4.0 * (terms + plan.w.shape[1] + 4) * _U * (255.0 * plan.wsum + 1.0))
+
+
+def _round_np(y: np.ndarray, x: np.ndarray, plan: _AxisPlan) -> np.ndarray:
+    """MATLAB's uint8 rounding ``clip(floor(y + 0.5), 0, 255)`` of the block products ``y`` (P, N', Q,
+    contiguous) of ``x`` (P, N, Q), in place, chunk by chunk (in the cache); unless the plan is exact, the
+    values within :func:`_tie_tol` of a rounding boundary are recounted in tap order first."""
+    tol, flat = _tie_tol(x, plan), y.reshape(-1)
+    scratch = np.empty(min(flat.size, _ROUND_CHUNK))
+    found = []
+    for i0 in range(0, flat.size, _ROUND_CHUNK):
+        yc = flat[i0:i0 + _ROUND_CHUNK]
+        t = scratch[:yc.size]
+        np.add(yc, 0.5, out=t)
+        np.floor(t, out=yc)                      # floor(y + 0.5)
+        if not plan.exact:
+            t -= yc                              # the fractional part of y + 0.5, in [0, 1)
+            t -= 0.5
+            near = np.abs(t, out=t) >= 0.5 - tol
+            if near.any():
+                found.append(np.flatnonzero(near) + i0)
+        np.clip(yc, 0, 255, out=yc)
+    if found:
+        pi, ii, qi = np.unravel_index(np.concatenate(found), y.shape)
+        y[pi, ii, qi] = np.clip(np.floor(_tap_order(x, plan, pi, ii, qi) + 0.5), 0, 255)
+    return y
+
+
+def _round_ties(y, x, plan: _AxisPlan):
+    """:func:`_round_np` for a tensor ``y`` (P, N', Q), the block products of ``x`` (P, N, Q), on any
+    device: the rounded tensor."""
     import torch
-    dtype = torch.float64 if is_uint8 else y.dtype
-    y = (y if order[0] == 0 else y.transpose(1, 2)).contiguous()
-    y = _resize_axis_torch(y, plans[order[0]], is_uint8, dtype).transpose(1, 2).contiguous()
-    y = _resize_axis_torch(y, plans[order[1]], is_uint8, dtype)
-    return y.transpose(1, 2) if order[0] == 0 else y
+    tol = _tie_tol(x, plan)
+    t = y + 0.5
+    r = torch.floor(t)
+    if plan.exact:
+        return torch.clamp_(r, 0, 255)
+    t -= r
+    near = (t <= tol) | (t >= 1.0 - tol)
+    if bool(near.any()):
+        pi, ii, qi = torch.nonzero(near, as_tuple=True)
+        r[pi, ii, qi] = torch.floor(_tap_order(x, plan, pi, ii, qi) + 0.5)
+    return torch.clamp_(r, 0, 255)
+
+
+def _resize_np(x: np.ndarray, order, plans, is_uint8: bool, channels_last: bool) -> np.ndarray:
+    """Resize a contiguous float array (H, W, C) (``channels_last``) or (B, H, W) along both axes in
+    ``order``; ``is_uint8``: float64 values of a uint8 image, rounded like MATLAB after each axis.
+
+    Float images with channels last may go columns first: the column products (Kronecker form, ``C``
+    times the work per output) then run on the smaller of the two intermediate images (upscaling). The
+    operations are linear, so this changes only the rounding of the sums (a few ulps); uint8 images keep
+    MATLAB's order, which decides where they are rounded."""
+    if channels_last and not is_uint8 and x.shape[2] > 1:
+        h, w, c = x.shape
+        oh, ow = plans[0].out_length, plans[1].out_length
+        rows_first = oh * w + c * oh * ow            # work, in output values, of rows then columns
+        cols_first = c * h * ow + oh * ow
+        order = (0, 1) if rows_first <= cols_first else (1, 0)
+    for dim in order:
+        if channels_last:
+            h, w, c = x.shape
+            x3 = x.reshape(1, h, w * c) if dim == 0 else x
+        else:
+            b, h, w = x.shape
+            x3 = x if dim == 0 else x.reshape(b * h, w, 1)
+        y = _axis_np(x3, plans[dim], is_uint8)
+        if channels_last:
+            x = y.reshape((plans[0].out_length, w, c) if dim == 0 else (h, plans[1].out_length, c))
+        else:
+            x = y.reshape((b, plans[0].out_length, w) if dim == 0 else (b, h, plans[1].out_length))
+    return x
+
+
+def _resize_torch(x, order, plans, is_uint8: bool):
+    """:func:`_resize_np` for a contiguous tensor (B, H, W) in any dtype and on any device."""
+    for dim in order:
+        b, h, w = x.shape
+        x3 = x if dim == 0 else x.reshape(b * h, w, 1)
+        y = _axis_torch(x3, plans[dim])
+        if is_uint8:
+            y = _round_ties(y, x3, plans[dim])
+        x = y.reshape((b, plans[0].out_length, w) if dim == 0 else (b, h, plans[1].out_length))
+    return x
 
 
 def imresize_np(img: np.ndarray, scale=None, output_shape=None, method: str = 'bicubic',
@@ -268,11 +419,9 @@ def imresize_np(img: np.ndarray, scale=None, output_shape=None, method: str = 'b
     """MATLAB ``imresize`` of an H×W or H×W×C numpy image.
 
     uint8 in → uint8 out with MATLAB's per-dimension rounding; float in → same float dtype out,
-    computed in float64. (The arithmetic runs on a float64 tensor sharing nothing with the input:
-    torch's elementwise loops are several times faster than numpy's on these strided views, and the
-    operations -- IEEE products and sums in the same order -- give the same numbers.)
+    computed in float64. The image stays H×W×C: the rows are resized as ``A @ X`` with X of shape
+    (H, W·C), the columns as ``X @ (Bᵀ ⊗ I_C)`` with X of shape (H', W·C), both by blocks of the band.
     """
-    import torch
     img = np.asarray(img)
     if img.ndim not in (2, 3):
         raise ResizeError(f'imresize: expected an H×W or H×W×C image, got shape {img.shape}')
@@ -280,19 +429,20 @@ def imresize_np(img: np.ndarray, scale=None, output_shape=None, method: str = 'b
     if not (is_uint8 or np.issubdtype(img.dtype, np.floating)):
         raise ResizeError(f'imresize: expected uint8 or float image, got {img.dtype}')
     order, plans = _plan(img.shape[:2], scale, output_shape, method, antialiasing)
-    t = torch.from_numpy(img[None] if img.ndim == 2 else img.transpose(2, 0, 1))
-    y = _resize_batch(t if is_uint8 else t.to(torch.float64), order, plans, is_uint8)
-    if is_uint8:
-        y = y.to(torch.uint8)          # whole numbers in 0..255: exact
-    out = y.permute(1, 2, 0).contiguous().numpy()
-    return out[:, :, 0] if img.ndim == 2 else out.astype(img.dtype, copy=False)
+    x = np.ascontiguousarray(img if img.ndim == 3 else img[:, :, None], dtype=np.float64)
+    y = _resize_np(x, order, plans, is_uint8, channels_last=True)
+    y = y if img.ndim == 3 else y[:, :, 0]
+    return y.astype(np.uint8) if is_uint8 else y.astype(img.dtype, copy=False)
 
 
 def imresize_torch(x, scale=None, output_shape=None, method: str = 'bicubic',
                    antialiasing: bool | None = None):
     """MATLAB ``imresize`` of a tensor of shape (..., H, W) (any batch dims, any device).
 
-    Float tensors are computed in their own dtype; uint8 tensors in float64 with MATLAB's rounding.
+    Float tensors are computed in their own dtype; uint8 tensors in float64 with MATLAB's rounding. On
+    the CPU, float64/float32/uint8 tensors without autograd are resized by :func:`_axis_np` on numpy views
+    of their memory (numpy's products are faster here); elsewhere (other devices, autograd, half precision)
+    torch's block products are concatenated (:func:`_axis_torch`).
     """
     import torch
     if not isinstance(x, torch.Tensor):
@@ -304,8 +454,15 @@ def imresize_torch(x, scale=None, output_shape=None, method: str = 'bicubic',
         raise ResizeError(f'imresize_torch: expected uint8 or float tensor, got {x.dtype}')
     lead, (h, w) = x.shape[:-2], x.shape[-2:]
     order, plans = _plan((h, w), scale, output_shape, method, antialiasing)
-    y = _resize_batch(x.reshape((-1, h, w)), order, plans, is_uint8)
-    y = y.contiguous().reshape(lead + y.shape[1:])
+    y = x.reshape((-1, h, w))
+    dtype = torch.float64 if is_uint8 else y.dtype
+    if (y.device.type == 'cpu' and dtype in (torch.float64, torch.float32)
+            and not (y.requires_grad and torch.is_grad_enabled())):
+        a = np.ascontiguousarray(y.detach().numpy(), dtype=np.float64 if is_uint8 else None)
+        y = torch.from_numpy(_resize_np(a, order, plans, is_uint8, channels_last=False))
+    else:
+        y = _resize_torch(y.to(dtype).contiguous(), order, plans, is_uint8)
+    y = y.reshape(lead + y.shape[1:])
     return y.to(torch.uint8) if is_uint8 else y
 
 
