@@ -58,3 +58,40 @@ def test_commands_defer_optional_optimizers_and_a_config_naming_one_gets_them():
     p = subprocess.run([sys.executable, '-c', DEFERRED], capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr[-2000:]
     assert p.stdout.strip().splitlines()[-1] == 'ok'
+
+
+LIGHT_RUN = r'''
+import glob, sys
+root, out = sys.argv[1], sys.argv[2]
+from srbench.apis import test
+res = test(sys.argv[3], work_dir=out, cache=False)
+assert 'torchvision' not in sys.modules, 'a test run imported torchvision'
+log = open(sorted(glob.glob(out + '/*/*.log'))[-1]).read()
+assert 'TorchVision:' in log and 'PyTorch:' in log, log[:2000]
+assert res['complexity']['params'] == 0 and res['complexity']['macs'] == {'2': None}
+print('ok')
+'''
+
+
+def test_a_test_run_logs_torchvision_without_importing_it(tmp_path):
+    """MMEngine's environment log asks torchvision for its version by importing it (~0.5 s with torch's
+    dynamo); srbench's runner reads it from the package metadata. A network without parameters (Bicubic) has
+    nothing to count for MACs: None, without running the counter."""
+    if importlib.util.find_spec('torchvision') is None:
+        pytest.skip('torchvision is not installed')
+    import cv2
+    import numpy as np
+
+    from conftest import REPO
+    hr = tmp_path / 'One' / 'HR'
+    hr.mkdir(parents=True)
+    cv2.imwrite(str(hr / 'a.png'), np.random.default_rng(0).integers(0, 256, (40, 36, 3), dtype=np.uint8))
+    cfg = tmp_path / 'cfg.py'
+    cfg.write_text(f"_base_ = ['{REPO / 'configs' / 'bicubic_x234.py'}']\n"
+                   'from srbench.data.benchmarks import test_loaders\n'
+                   f'test_dataloader = test_loaders(["One"], [2], root={str(tmp_path)!r})\n'
+                   "test_evaluator = [dict(type='PSNR')]\n")
+    p = subprocess.run([sys.executable, '-c', LIGHT_RUN, str(tmp_path), str(tmp_path / 'wd'), str(cfg)],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr[-3000:]
+    assert p.stdout.strip().splitlines()[-1] == 'ok'

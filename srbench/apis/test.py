@@ -130,6 +130,9 @@ def model_complexity(model, scales, hr_hw=MACS_FOR) -> dict:
     from ..inference.complexity import COUNTER, count_macs, count_parameters
     net = model.generator
     out = dict(count_parameters(net), macs={}, macs_for=list(hr_hw), counter=COUNTER)
+    if out['params'] == 0:        # nothing the counter counts (Bicubic): not counted, as before, and faster
+        out['macs'] = {str(s): None for s in scales}
+        return out
     c = 1 if model.info.channels == 'y' else 3
     try:
         meta_net = copy.deepcopy(net).to('meta').eval()
