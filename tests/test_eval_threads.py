@@ -132,3 +132,42 @@ def test_ifc_is_the_same_with_one_or_two_threads(monkeypatch):
     monkeypatch.setenv('SRBENCH_THREADS', '1')
     one = [ifc(a, b), ifc(b, a), ifc(a, b)]
     assert one == two and two[0] == two[2] and two[0] != two[1]
+
+
+def _samples(n, seed=0):
+    import torch
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        gt = torch.from_numpy(rng.integers(0, 256, (3, 40 + i, 37), dtype=np.uint8)).float() / 255
+        pred = (gt + torch.from_numpy(rng.normal(0, 0.03, gt.shape)).float()).clamp(0, 1)
+        meta = dict(scale=2) if i % 3 == 1 else dict(name=f'im{i}', scale=2)      # some without a name
+        out.append([dict(pred=pred, gt=gt, metainfo=meta)])
+    return out
+
+
+def _run_worker(metrics, threads, batches):
+    from mmengine.evaluator import Evaluator
+
+    from srbench.engine.loops import _MetricWorker
+    ev = Evaluator(metrics)
+    with _MetricWorker(ev, threads) as w:
+        for b in batches:
+            w.submit(b, None)
+        used = w.threads
+    return used, [list(m.results) for m in ev.metrics]
+
+
+def test_two_metric_threads_store_rows_in_order_and_fall_back_for_other_metrics():
+    from srbench.metrics import PSNR, SSIM
+
+    class OwnProcess(PSNR):                 # a metric with its own process(): one thread keeps its order
+        def process(self, data_batch, data_samples):
+            super().process(data_batch, data_samples)
+    batches = _samples(9)
+    used0, plain = _run_worker([PSNR(), SSIM()], 0, batches)
+    used2, two = _run_worker([PSNR(), SSIM()], 2, batches)
+    used1, one = _run_worker([OwnProcess(), SSIM()], 2, batches)
+    assert (used0, used2, used1) == (0, 2, 1)
+    assert two == plain and one == plain
+    assert [r['name'] for r in plain[0]] == ['im0', '1', 'im2', 'im3', '4', 'im5', 'im6', '7', 'im8']

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 import numbers
 import os
@@ -16,10 +17,11 @@ from mmengine.dist import is_main_process
 from mmengine.logging import print_log
 from mmengine.runner.amp import autocast
 from mmengine.runner.base_loop import BaseLoop
+from mmengine.structures import BaseDataElement
 
 from ..registry import LOOPS
 from ..results import Protocol, SetResult
-from ..utils.parallel import eval_threads
+from ..utils.parallel import eval_threads, kernels_inline
 from ..utils.progress import ProgressBar
 from .console import own_test_lines
 from .model_data import complete_by_model
@@ -54,41 +56,75 @@ def set_line(res: SetResult, seconds: float) -> str:
     return f'{res.dataset} x{res.scale}: {res.num_images} images in {seconds:.1f} s  ' + '  '.join(vals)
 
 
+def _rows_capable(metric) -> bool:
+    """A metric whose results rows can be computed apart from storing them (:meth:`SRMetric.rows`, with
+    :meth:`SRMetric.process` not overridden)."""
+    from ..metrics.base import SRMetric
+    return isinstance(metric, SRMetric) and type(metric).process is SRMetric.process
+
+
 class _MetricWorker:
-    """``evaluator.process`` of each batch, in one background thread (``threaded``) or in place.
+    """``evaluator.process`` of each batch, in the caller (``threads=0``), in one background thread
+    (``threads=1``), or two batches at a time in two threads (``threads=2``).
 
-    With the thread, the metrics of batch i run while the caller loads batch i+1 and runs the network
-    (NumPy, OpenCV and torch release the GIL in their kernels, so two cores work). At most one batch is in
-    the thread: :meth:`submit` first waits for the previous one, so at most two batches' outputs are alive,
-    the metrics see the batches in order (the same numbers as without the thread), and an error of a metric
-    (a :class:`~srbench.errors.DataError` naming the image) is raised in the caller at the next
-    :meth:`submit` or at the end, never lost."""
+    With threads, the metrics of batch i run while the caller loads batch i+1 and runs the network (NumPy,
+    OpenCV and torch release the GIL in their kernels, so two cores work). With one thread, the metric
+    kernels split their work in halves with a helper thread (:mod:`srbench.utils.parallel`); with two, each
+    thread works on its own batch (every metric must compute rows apart from storing them,
+    :meth:`~srbench.metrics.base.SRMetric.rows`, else one thread is used) and the rows are stored in the
+    batches' order. Either way the metrics see each image as they would in one thread, so the numbers are
+    the same bit for bit; at most ``threads`` batches wait in the threads, and an error of a metric (a
+    :class:`~srbench.errors.DataError` naming the image) is raised in the caller, never lost."""
 
-    def __init__(self, evaluator, threaded: bool):
+    def __init__(self, evaluator, threads: int):
         self.evaluator = evaluator
+        self.metrics = list(getattr(evaluator, 'metrics', None) or [])
+        if threads >= 2 and not (self.metrics and all(_rows_capable(m) for m in self.metrics)):
+            threads = 1
+        self.threads = min(threads, 2)
         self.pool = None
-        if threaded:       # the thread works on the caller's CUDA device (a rank's own GPU), if one is in use
+        if self.threads:   # the threads work on the caller's CUDA device (a rank's own GPU), if one is in use
             dev = torch.cuda.current_device() if torch.cuda.is_available() and torch.cuda.is_initialized() \
                 else None
-            self.pool = ThreadPoolExecutor(1, thread_name_prefix='srbench-metrics', initializer=(
+            self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix='srbench-metrics', initializer=(
                 None if dev is None else torch.cuda.set_device), initargs=(() if dev is None else (dev,)))
-        self.pending = None
+        self.pending: deque = deque()
+        self.submitted = 0
 
     def _process(self, outputs, batch) -> None:
         with torch.no_grad():                   # grad mode is per thread: the metrics never need gradients
             self.evaluator.process(data_samples=outputs, data_batch=batch)
 
+    def _rows(self, samples, first: int) -> list:
+        from ..metrics.base import forget_last_pair
+        try:
+            with torch.no_grad(), kernels_inline():
+                return [m.rows(samples, first) for m in self.metrics]
+        finally:
+            forget_last_pair()
+
     def submit(self, outputs, batch) -> None:
         if self.pool is None:
             self._process(outputs, batch)
             return
-        self.wait()
-        self.pending = self.pool.submit(self._process, outputs, batch)
+        while len(self.pending) >= self.threads:
+            self._commit_oldest()
+        if self.threads == 1:
+            self.pending.append(self.pool.submit(self._process, outputs, batch))
+            return
+        samples = [o.to_dict() if isinstance(o, BaseDataElement) else o for o in outputs]
+        self.pending.append(self.pool.submit(self._rows, samples, self.submitted))
+        self.submitted += len(samples)
+
+    def _commit_oldest(self) -> None:
+        rows = self.pending.popleft().result()
+        if rows is not None:                    # two threads: store each metric's rows, in the batches' order
+            for m, r in zip(self.metrics, rows):
+                m.results.extend(r)
 
     def wait(self) -> None:
-        if self.pending is not None:
-            pending, self.pending = self.pending, None
-            pending.result()
+        while self.pending:
+            self._commit_oldest()
 
     def __enter__(self):
         return self
@@ -100,6 +136,8 @@ class _MetricWorker:
             if exc_type is None:
                 self.wait()
         finally:
+            for f in self.pending:
+                f.cancel()
             self.pool.shutdown(wait=True, cancel_futures=True)
         return False
 
@@ -115,10 +153,12 @@ class MultiTestLoop(BaseLoop):
         fp16: autocast during inference.
         skip_missing: skip (with a warning) a data set whose folder or file does not exist, instead of
             failing; the run fails if every data set is missing.
-        metric_thread: compute the metrics of image i in a second thread while the next image is loaded
-            and goes through the network (both CPU cores work; the metrics see the images in the same order,
-            so the numbers are the same); ``False``, or ``$SRBENCH_THREADS=1``
-            (:mod:`srbench.utils.parallel`): one thread, image after image.
+        metric_thread: compute the metrics in background threads while the next image is loaded and goes
+            through the network: two threads, each on its own image, with ``$SRBENCH_THREADS`` of 2 or more
+            (the default on a machine with two or more CPUs; one thread when a metric cannot compute its rows
+            apart from storing them); the metrics see every image as in one thread and store them in order,
+            so the numbers are the same bit for bit. ``False``, or ``$SRBENCH_THREADS=1``
+            (:mod:`srbench.utils.parallel`): everything in one thread, image after image.
     """
 
     def __init__(self, runner, dataloader, evaluator, fp16: bool = False, skip_missing: bool = False,
@@ -131,6 +171,12 @@ class MultiTestLoop(BaseLoop):
         self.dataloader = None
         self.results: list[SetResult] = []
         self.skipped: list[str] = []
+
+    def _threads(self) -> int:
+        """Metric threads: ``$SRBENCH_THREADS`` (default: the CPUs, at most 2) when it allows a second thread
+        and ``metric_thread`` is on, else none."""
+        n = eval_threads()
+        return n if self.metric_thread and n > 1 else 0
 
     def _missing(self, dl_cfg) -> list[str]:
         ds = dl_cfg.get('dataset', {}) if isinstance(dl_cfg, dict) else {}
@@ -182,7 +228,7 @@ class MultiTestLoop(BaseLoop):
         t0 = time.perf_counter()
         with ProgressBar(len(ds), f'{name} x{scale}', unit='img',
                          enabled=None if is_main_process() else False) as bar, _MetricWorker(
-                             evaluator, self.metric_thread and eval_threads() > 1) as worker:
+                             evaluator, self._threads()) as worker:
             for idx, batch in enumerate(dl):
                 self.runner.call_hook('before_test_iter', batch_idx=idx, data_batch=batch)
                 with torch.no_grad(), autocast(enabled=self.fp16):

@@ -32,6 +32,7 @@ identical pair is left out) and the number of infinite values is reported next t
 from __future__ import annotations
 
 import math
+import threading
 from typing import Sequence
 
 import numpy as np
@@ -163,12 +164,20 @@ def _matlab_channels(x: torch.Tensor, channel: str, is_gray: bool) -> np.ndarray
     return out.numpy()
 
 
-class _LastPair:
-    """The last prepared pair, shared by the metrics of one evaluator (PSNR, SSIM and IFC prepare the same
-    tensors under the same protocol): keyed on the tensors themselves (and their version counters, which
-    in-place changes bump) and the protocol arguments; the arrays are read-only."""
+class _LastPair(threading.local):
+    """The last prepared pair of this thread, shared by the metrics of one evaluator (PSNR, SSIM and IFC
+    prepare the same tensors under the same protocol): keyed on the tensors themselves (and their version
+    counters, which in-place changes bump) and the protocol arguments; the arrays are read-only."""
     key = None
     value = None
+
+
+_last = _LastPair()
+
+
+def forget_last_pair() -> None:
+    """Drop this thread's last prepared pair (its arrays are not needed any more)."""
+    _last.key = _last.value = None
 
 
 def _cache_key(pred, gt, meta, protocol, channel, crop_border):
@@ -192,8 +201,8 @@ def prepare_pair(pred: torch.Tensor, gt: torch.Tensor, meta: dict, protocol: str
     result of the last call is reused when the next one asks for the same tensors and arguments (the
     metrics of one evaluator); the returned arrays are read-only."""
     key = _cache_key(pred, gt, meta, protocol, channel, crop_border)
-    if _same_key(key, _LastPair.key):
-        return _LastPair.value
+    if _same_key(key, _last.key):
+        return _last.value
     name = meta.get('name', '?')
     if tuple(pred.shape) != tuple(gt.shape):
         raise DataError(f'{owner}: SR and HR sizes differ for image {name!r}: '
@@ -228,7 +237,7 @@ def prepare_pair(pred: torch.Tensor, gt: torch.Tensor, meta: dict, protocol: str
         a.setflags(write=False)
     out = (sr, hr)
     if key is not None:
-        _LastPair.key, _LastPair.value = key, out
+        _last.key, _last.value = key, out
     return out
 
 
@@ -281,17 +290,25 @@ class SRMetric(BaseMetric):
             raise DataError(f'{self.metric_name}: image {name!r}: {e}') from None
 
     # -- MMEngine ----------------------------------------------------------------------------
-    def process(self, data_batch, data_samples: Sequence[dict]) -> None:
-        for s in data_samples:
+    def rows(self, data_samples: Sequence[dict], first_index: int = 0) -> list[dict]:
+        """The results rows of ``data_samples`` (``{'name', <metric>: value}`` each; an image without a name
+        is named by its index, counted from ``first_index``), without storing them: what :meth:`process`
+        stores; the test loop computes the rows of two batches in two threads and stores them in order."""
+        out = []
+        for i, s in enumerate(data_samples):
             meta = s.get('metainfo') or {}
-            name = meta.get('name', str(len(self.results)))
+            name = meta.get('name', str(first_index + i))
             if s.get('gt') is None:
                 raise DataError(f'{self.metric_name} needs the HR image (gt) of {name!r}')
             sr, hr = self.prepare(s['pred'], s['gt'], meta)
-            self.results.append({'name': name, self.metric_name: self.score_named(sr, hr, name)})
+            out.append({'name': name, self.metric_name: self.score_named(sr, hr, name)})
+        return out
+
+    def process(self, data_batch, data_samples: Sequence[dict]) -> None:
+        self.results.extend(self.rows(data_samples, len(self.results)))
 
     def compute_metrics(self, results: list) -> dict:
-        _LastPair.key = _LastPair.value = None     # the last pair is not needed any more
+        forget_last_pair()                          # the last pair is not needed any more
         self.per_image = list(results)
         vals = [r[self.metric_name] for r in results]
         out = {self.metric_name: mean_finite(vals)}

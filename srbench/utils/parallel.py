@@ -48,10 +48,28 @@ def _helper() -> ThreadPoolExecutor:
         return _pool[0]
 
 
+_state = threading.local()
+
+
+class kernels_inline:
+    """Context: :func:`both` and :func:`pipeline` run everything in the calling thread (a thread that is
+    itself one of several working in parallel, such as the test loop's metric threads)."""
+
+    def __enter__(self):
+        self.saved = getattr(_state, 'inline', False)
+        _state.inline = True
+        return self
+
+    def __exit__(self, *exc):
+        _state.inline = self.saved
+        return False
+
+
 def helper_available() -> bool:
     """Whether :func:`both` and :func:`pipeline` run work in the helper thread from this thread (two threads
-    allowed, and this is not the helper thread itself)."""
-    return eval_threads() >= 2 and not threading.current_thread().name.startswith('srbench-kernel')
+    allowed, not inside :class:`kernels_inline`, and this is not the helper thread itself)."""
+    return (eval_threads() >= 2 and not getattr(_state, 'inline', False)
+            and not threading.current_thread().name.startswith('srbench-kernel'))
 
 
 def pipeline(items, fn) -> list:
