@@ -233,7 +233,7 @@ def main():
     ap.add_argument('--no-one-thread', action='store_true',
                     help='skip the warm srbench run with SRBENCH_THREADS=1 (one thread)')
     ap.add_argument('--markdown', action='store_true', help='print the table as README.md shows it')
-    ap.add_argument('--worker', choices=['reference', 'bare'], help=argparse.SUPPRESS)
+    ap.add_argument('--worker', choices=['reference', 'bare', 'ckpt'], help=argparse.SUPPRESS)
     ap.add_argument('--root', help=argparse.SUPPRESS)
     ap.add_argument('--ckpt', help=argparse.SUPPRESS)
     ap.add_argument('--json', help=argparse.SUPPRESS)
@@ -242,11 +242,16 @@ def main():
         return worker_reference(a.root, a.sets, a.json)
     if a.worker == 'bare':
         return worker_bare(a.root, a.ckpt, a.json)
+    if a.worker == 'ckpt':
+        sys.path.insert(0, str(REPO))
+        return make_vdsr_ckpt(a.ckpt)
 
-    sys.path.insert(0, str(REPO))
-    from srbench.data.benchmarks import benchmark_root
-    root = str(benchmark_root())
+    # this process imports neither torch nor srbench: Linux keeps a process's peak RSS across exec, so a child
+    # forked from a process holding torch would report at least that process's RSS as its own peak
     py = sys.executable
+    ask_root = 'from srbench.data.benchmarks import benchmark_root; print(benchmark_root())'
+    root = subprocess.run([py, '-c', ask_root], check=True, capture_output=True, text=True,
+                          cwd=str(REPO)).stdout.strip()
     times: dict = {k: [] for k in ('srbench', 'srbench_warm', 'srbench_1t', 'srbench_ifc', 'reference', 'net',
                                    'bare')}
     rss: dict = {k: [] for k in times}
@@ -285,7 +290,8 @@ def main():
             if not a.no_network and net_cfg is not None and all((Path(root) / s / 'HR').is_dir()
                                                                 for s in ('Set5', 'Set14')):
                 if not ckpt.exists():
-                    make_vdsr_ckpt(ckpt)
+                    subprocess.run([py, __file__, '--worker', 'ckpt', '--ckpt', str(ckpt)], check=True,
+                                   cwd=str(REPO))
                 jobs.append(('net', [py, 'tools/test.py', str(net_cfg), '--ckpt', str(ckpt), '--work-dir',
                                      str(tmp / 'w'), '--out', str(tmp / 'net.json')]))
                 jobs.append(('bare', [py, __file__, '--worker', 'bare', '--root', root, '--ckpt', str(ckpt),
