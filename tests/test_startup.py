@@ -62,10 +62,18 @@ def test_commands_defer_optional_optimizers_and_a_config_naming_one_gets_them():
 
 LIGHT_RUN = r'''
 import glob, sys
+import numpy as np
 root, out = sys.argv[1], sys.argv[2]
 from srbench.apis import test
 res = test(sys.argv[3], work_dir=out, cache=False)
 assert 'torchvision' not in sys.modules, 'a test run imported torchvision'
+assert 'matplotlib.figure' not in sys.modules, 'a test run made a matplotlib figure'
+from mmengine.visualization import Visualizer
+from srbench.engine.visualizer import LazyFigureVisualizer
+vis = Visualizer.get_current_instance()
+assert isinstance(vis, LazyFigureVisualizer), type(vis)
+vis.set_image(np.zeros((20, 30, 3), np.uint8))              # drawing still works: the figure is made now
+assert vis.get_image().shape == (20, 30, 3) and vis.dpi > 0 and 'matplotlib.figure' in sys.modules
 log = open(sorted(glob.glob(out + '/*/*.log'))[-1]).read()
 assert 'TorchVision:' in log and 'PyTorch:' in log, log[:2000]
 assert res['complexity']['params'] == 0 and res['complexity']['macs'] == {'2': None}
@@ -75,8 +83,9 @@ print('ok')
 
 def test_a_test_run_logs_torchvision_without_importing_it(tmp_path):
     """MMEngine's environment log asks torchvision for its version by importing it (~0.5 s with torch's
-    dynamo); srbench's runner reads it from the package metadata. A network without parameters (Bicubic) has
-    nothing to count for MACs: None, without running the counter."""
+    dynamo); srbench's runner reads it from the package metadata. Its visualizer makes no matplotlib figure
+    until something draws. A network without parameters (Bicubic) has nothing to count for MACs: None,
+    without running the counter."""
     if importlib.util.find_spec('torchvision') is None:
         pytest.skip('torchvision is not installed')
     import cv2

@@ -5,7 +5,8 @@ It differs from :class:`mmengine.runner.Runner` only in what reaches the console
 about its internals are hidden, and a training progress bar (:class:`~srbench.engine.hooks.ProgressHook`)
 is added where stderr is a terminal. Results and checkpoints are the same as a plain Runner's. The
 environment it logs is MMEngine's, with torchvision's version read from its package metadata instead of
-importing it (importing torchvision pulls in torch's dynamo: ~0.8 s of every run's start-up).
+importing it (importing torchvision pulls in torch's dynamo: ~0.5 s of every run's start-up), and its
+visualizer makes its matplotlib figure only when something draws (:mod:`srbench.engine.visualizer`).
 """
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ import sys
 from importlib import metadata
 
 from mmengine.runner import Runner
+from mmengine.visualization import Visualizer
 
 from ..registry import RUNNERS
 from .console import filter_mmengine_warnings, quiet_console
 from .hooks import ProgressHook
+from .visualizer import LazyFigureVisualizer
 
 
 @RUNNERS.register_module()
@@ -31,6 +34,14 @@ class SRRunner(Runner):
 
     def build_logger(self, log_level='INFO', log_file=None, **kwargs):
         return quiet_console(super().build_logger(log_level, log_file, **kwargs))
+
+    def build_visualizer(self, visualizer=None):
+        """MMEngine's, with :class:`~srbench.engine.visualizer.LazyFigureVisualizer` where the config asks for
+        the plain ``Visualizer`` (its matplotlib figure is made when something first draws)."""
+        if isinstance(visualizer, dict) and visualizer.get('type') in ('Visualizer', 'mmengine.Visualizer',
+                                                                       Visualizer):
+            visualizer = dict(visualizer, type=LazyFigureVisualizer)
+        return super().build_visualizer(visualizer)
 
     def _log_env(self, env_cfg: dict) -> None:
         """MMEngine's environment log, with torchvision's version from its package metadata (when it is
