@@ -22,7 +22,7 @@ OMP_NUM_THREADS=1 on every side (set here). The machine's load average is printe
 shared machine gives noisy numbers, so compare the ratios of interleaved runs, not the seconds.
 
     .venv/bin/python benchmarks/bench_eval.py [--repeats 3] [--sets Set5 Set14 ...] [--no-ifc]
-        [--no-network] [--markdown]
+        [--no-network] [--markdown] [--readme NAME]
 """
 from __future__ import annotations
 
@@ -212,6 +212,22 @@ def worker_bare(root, ckpt, out_json):
     Path(out_json).write_text(json.dumps(res))
 
 
+# ------------------------------------------------------------------------------------------------ README
+def write_readme_block(name: str, text: str, readme=REPO / 'README.md') -> None:
+    """Replace what README.md holds between ``<!-- bench:NAME:begin -->`` and ``<!-- bench:NAME:end -->``
+    with ``text`` (written under a temporary name and renamed)."""
+    begin, end = f'<!-- bench:{name}:begin -->', f'<!-- bench:{name}:end -->'
+    doc = Path(readme).read_text(encoding='utf-8')
+    if doc.count(begin) != 1 or doc.count(end) != 1 or doc.index(begin) > doc.index(end):
+        raise SystemExit(f'{readme}: expected one {begin} ... {end} block for --readme {name}')
+    head, rest = doc.split(begin)
+    _, tail = rest.split(end)
+    tmp = Path(readme).with_name(Path(readme).name + '.tmp')
+    tmp.write_text(f'{head}{begin}\n{text.strip()}\n{end}{tail}', encoding='utf-8')
+    os.replace(tmp, readme)
+    print(f'README.md: block {name!r} written')
+
+
 # ------------------------------------------------------------------------------------------------ driver
 def srbench_table(res_json):
     rows = json.loads(Path(res_json).read_text())['results']
@@ -233,6 +249,8 @@ def main():
     ap.add_argument('--no-one-thread', action='store_true',
                     help='skip the warm srbench run with SRBENCH_THREADS=1 (one thread)')
     ap.add_argument('--markdown', action='store_true', help='print the table as README.md shows it')
+    ap.add_argument('--readme', metavar='NAME',
+                    help='also write the table into README.md\'s <!-- bench:NAME:begin/end --> block')
     ap.add_argument('--worker', choices=['reference', 'bare', 'ckpt'], help=argparse.SUPPRESS)
     ap.add_argument('--root', help=argparse.SUPPRESS)
     ap.add_argument('--ckpt', help=argparse.SUPPRESS)
@@ -337,7 +355,7 @@ def report(a, times, cpu, rss, tables, loads, sets):
         return f'{med[ref] / med[ours]:.2f}× (CPU {mcpu[ref] / mcpu[ours]:.2f}×)'
 
     lines = []
-    n = f'{len(sets)} sets × x2/x3/x4'
+    n = f'{len(sets)} set{"s" if len(sets) > 1 else ""} × x2/x3/x4'
     if 'reference' in med:
         dp = max(abs(tables['srbench'][k][0] - v[0]) for k, v in tables['reference'].items())
         ds = max(abs(tables['srbench'][k][1] - v[1]) for k, v in tables['reference'].items())
@@ -364,14 +382,18 @@ def report(a, times, cpu, rss, tables, loads, sets):
                      f'bare loop, same network and inputs: {cell("bare")} | '
                      f'{med["net"] / med["bare"]:.2f}× overhead (CPU {mcpu["net"] / mcpu["bare"]:.2f}×) |')
         dn = max(abs(tables['net'][k][0] - v[0]) for k, v in tables['bare'].items())
-        agree += f'; VDSR through tools/test.py vs bare loop: max |ΔPSNR| {dn:.4f} dB'
+        vdsr = f'VDSR through tools/test.py vs bare loop: max |ΔPSNR| {dn:.4f} dB'
+        agree = f'{agree}; {vdsr}' if agree else vdsr
     reps = len(times['srbench'])
     head = ('| Task | srbench | reference | ratio (reference / srbench) |\n|---|---|---|---|')
+    note = (f'Medians of {reps} interleaved runs, OMP_NUM_THREADS=1 on every side; CPU = user + sys of the '
+            f'process (os.wait4); load average before and after each round: {" → ".join(loads)} '
+            f'({os.cpu_count()} CPUs). {agree}.')
     print(head)
     print('\n'.join(lines))
-    print(f'\nMedians of {reps} interleaved runs, OMP_NUM_THREADS=1 on every side; CPU = user + sys of the '
-          f'process (os.wait4); load average before and after each round: {" → ".join(loads)} '
-          f'({os.cpu_count()} CPUs). {agree}.')
+    print('\n' + note)
+    if a.readme:
+        write_readme_block(a.readme, '\n'.join([head, *lines, '', note]))
     if not a.markdown:
         for name in times:
             if times[name]:

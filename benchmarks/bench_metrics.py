@@ -182,15 +182,12 @@ def resize_timings(repeats: int, rows: list):
     print(f'MATLAB imresize, Set5 + Set14 down and up at x2/x3/x4, float, seconds per image '
           f'(median of {repeats}, load {_load()}): ' + ', '.join(f'{k} {v:.4f}' for k, v in t.items())
           + f'; max |srbench - reference| {diff:.1e}')
-    row = (f'| MATLAB imresize, Set5 + Set14 down and up at x2/x3/x4, per image | numpy {t["numpy"]:.4f} s, '
-           f'torch {t["torch"]:.4f} s | loop over output lines with per-pixel weights: '
-           f'{t["reference"]:.3f} s | '
-           f'{t["reference"] / t["numpy"]:.1f}× / {t["reference"] / t["torch"]:.1f}× (max |Δ| {diff:.0e}) |')
-    if 'before' in t:
-        row += f' before the speed work: numpy {t["before"]:.4f} s |'
-    if 'round 2' in t:
-        row += f' round 2: numpy {t["round 2"]:.4f} s |'
-    rows.append(row)
+    earlier = ''.join(f'; {label}: numpy {t[k]:.4f} s' for k, label in (('before', 'before the speed work'),
+                                                                          ('round 2', 'round 2')) if k in t)
+    rows.append(f'| MATLAB imresize, Set5 + Set14 down and up at x2/x3/x4, float, per image | numpy '
+                f'{t["numpy"]:.4f} s, torch {t["torch"]:.4f} s | loop over output lines with per-pixel '
+                f'weights: {t["reference"]:.3f} s{earlier} | {t["reference"] / t["numpy"]:.1f}× / '
+                f'{t["reference"] / t["torch"]:.1f}× (largest difference {diff:.0e}) |')
     if old is None or not hasattr(old, 'r2_imresize_np'):
         print('uint8 imresize: skipped (tests/_reference_kernels.py with round 2\'s kernel not found)')
         return
@@ -240,6 +237,8 @@ def main():
     ap.add_argument('--resize', action='store_true', help='imresize per image on Set5 + Set14')
     ap.add_argument('--skip-per-image', action='store_true', help='skip the 512x512 PSNR/SSIM/IFC timings')
     ap.add_argument('--markdown', action='store_true', help='print the rows README.md shows')
+    ap.add_argument('--readme', metavar='NAME',
+                    help='also write the rows into README.md\'s <!-- bench:NAME:begin/end --> block')
     a = ap.parse_args()
     import sys
 
@@ -255,9 +254,14 @@ def main():
         ifc_set5(a.repeats, rows)
     if a.resize:
         resize_timings(max(1, a.repeats // 3), rows)
-    if a.markdown and rows:
-        print('\n| Task | srbench | reference | ratio |\n|---|---|---|---|')
-        print('\n'.join(rows))
+    if (a.markdown or a.readme) and rows:
+        table = '| Task | srbench | reference | ratio |\n|---|---|---|---|\n' + '\n'.join(rows)
+        print('\n' + table)
+        if a.readme:
+            import bench_eval
+            env = (f'OMP_NUM_THREADS={os.environ.get("OMP_NUM_THREADS")}, torch threads '
+                   f'{torch.get_num_threads()}, load {_load()} ({os.cpu_count()} CPUs).')
+            bench_eval.write_readme_block(a.readme, f'{table}\n\n{env}')
     if not a.skip_table:
         if a.out:
             table(a.out)
