@@ -51,6 +51,30 @@ def error_line(proc) -> str:
     return lines[0]
 
 
+def benchmark_images(ds: str, n: int | None = None) -> list:
+    """[(stem, decoded image)] of the first ``n`` (all) HR images of benchmark set ``ds``; the test is
+    skipped with the reason when the set is not there."""
+    from srbench.data.benchmarks import benchmark_root
+    from srbench.data.io import imread, list_images
+    d = os.path.join(benchmark_root(), ds, 'HR')
+    if not os.path.isdir(d):
+        pytest.skip(f'{ds} not found at {d} (set SRBENCH_DATA_ROOT)')
+    files = list_images(d)
+    return [(p.stem, imread(p)) for p in (files if n is None else files[:n])]
+
+
+def step_image(h: int, w: int, seed: int):
+    """uint8 H×W×3 image of hard vertical and horizontal steps between random levels: resizing it gives
+    sums of weights that hit exact halves (odd sums included)."""
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    rows = np.repeat(rng.integers(0, 256, size=(h + 7) // 8), 8)[:h]
+    cols = np.repeat(rng.integers(0, 256, size=(w + 5) // 6), 6)[:w]
+    img = np.stack([rows[:, None] + 0 * cols[None], 0 * rows[:, None] + cols[None],
+                    (rows[:, None] + cols[None]) % 256], axis=2)
+    return img.astype(np.uint8)
+
+
 @pytest.fixture(scope='session')
 def photos(tmp_path_factory):
     """scikit-image's sample photos as PNG folders: (train HR dir, test HR dir)."""

@@ -4,26 +4,16 @@ whose sums are exact halves (with and without the dyadic shortcut), every value 
 torch engine of other devices --, float to 1e-12 (the protocol asks 2e-6). The photos are skipped when the
 data sets are absent (set SRBENCH_DATA_ROOT)."""
 import importlib
-import os
 
 import numpy as np
 import pytest
 import torch
 
 import _reference_kernels as R
-from srbench.data.benchmarks import benchmark_root
+from conftest import benchmark_images, step_image
 from srbench.transforms.imresize import imresize_np, imresize_torch
 
 M = importlib.import_module('srbench.transforms.imresize')   # the module (the package exports the function)
-
-
-def images(ds, n=None):
-    d = os.path.join(benchmark_root(), ds, 'HR')
-    if not os.path.isdir(d):
-        pytest.skip(f'{ds} not found at {d} (set SRBENCH_DATA_ROOT)')
-    from srbench.data.io import imread, list_images
-    files = list_images(d)
-    return [(p.stem, imread(p)) for p in (files if n is None else files[:n])]
 
 
 def chw(img):
@@ -33,16 +23,6 @@ def chw(img):
 def hwc(t):
     a = t.numpy()
     return a.transpose(1, 2, 0) if a.ndim == 3 else a
-
-
-def edges(h, w, seed):
-    """uint8 image of hard steps between random levels: sums of dyadic weights hit exact halves."""
-    rng = np.random.default_rng(seed)
-    rows = np.repeat(rng.integers(0, 256, size=(h + 7) // 8), 8)[:h]
-    cols = np.repeat(rng.integers(0, 256, size=(w + 5) // 6), 6)[:w]
-    img = np.stack([rows[:, None] + 0 * cols[None], 0 * rows[:, None] + cols[None],
-                    (rows[:, None] + cols[None]) % 256], axis=2)
-    return img.astype(np.uint8)
 
 
 def no_exact_plans(monkeypatch):
@@ -80,8 +60,8 @@ def check_u8(img, scale=None, **kw):
 
 @pytest.mark.parametrize('scale', [2, 3, 4])
 @pytest.mark.parametrize('ds,n', [('Set5', None), ('Set14', None), ('BSD100', 2), ('Urban100', 2)])
-def test_uint8_bit_for_bit_on_benchmark_images(ds, n, scale):
-    for name, img in images(ds, n):
+def test_uint8_bit_for_bit_on_benchmark_benchmark_images(ds, n, scale):
+    for name, img in benchmark_images(ds, n):
         hr = img[:img.shape[0] // scale * scale, :img.shape[1] // scale * scale]
         lr = check_u8(hr, 1 / scale)              # an LR image of the benchmark table
         check_u8(lr, scale)                       # the Bicubic baseline's upscaling
@@ -89,7 +69,7 @@ def test_uint8_bit_for_bit_on_benchmark_images(ds, n, scale):
 
 @pytest.mark.parametrize('scale', [2, 3, 4])
 def test_float_to_1e12_on_set5_and_set14(scale):
-    for name, img in images('Set5') + images('Set14'):
+    for name, img in benchmark_images('Set5') + benchmark_images('Set14'):
         hr = img[:img.shape[0] // scale * scale, :img.shape[1] // scale * scale].astype(np.float64) / 255
         hr = hr if hr.ndim == 3 else hr[:, :, None]
         for x, s in ((hr, 1 / scale), (R.ref_imresize_np(hr, 1 / scale), scale)):
@@ -106,7 +86,7 @@ def test_plans_with_dyadic_weights_sum_exactly():
         assert M._axis_plan(n, M.output_size(n, s), float(s), 'bicubic', True).exact
     for n, s in [(96, 1 / 3), (32, 3), (40, 0.7), (20, 2.5)]:
         assert not M._axis_plan(n, M.output_size(n, s), float(s), 'bicubic', True).exact
-    x = edges(96, 120, 0).astype(np.float64)      # integers as floats: no rounding, the sums compared as is
+    x = step_image(96, 120, 0).astype(np.float64)   # integers as floats: no rounding, sums compared as is
     for shape in [(48, 120), (24, 120), (96, 60), (96, 30), (192, 120), (96, 480)]:
         want = R.ref_imresize_np(x, output_shape=shape)
         np.testing.assert_array_equal(imresize_np(x, output_shape=shape), want)
@@ -129,12 +109,12 @@ def test_exact_halves_round_like_the_reference_through_the_tie_search(scale, mon
     hr, lr = ramp(96, 120, 1), ramp(24, 30, scale)
     assert halves(R.ref_imresize_np(hr.astype(np.float64), output_shape=(96 // scale, 120))) > 5000
     assert halves(R.ref_imresize_np(lr.astype(np.float64), output_shape=(24 * scale, 30))) > 3000
-    for img in (hr, edges(96, 120, scale)):
+    for img in (hr, step_image(96, 120, scale)):
         check_u8(img, 1 / scale)                  # the dyadic shortcut
     check_u8(lr, scale)
     no_exact_plans(monkeypatch)
     seen = count_recounts(monkeypatch)
-    for img in (hr, edges(96, 120, scale)):
+    for img in (hr, step_image(96, 120, scale)):
         check_u8(img, 1 / scale)                  # the tie search finds the halves and recounts them
     check_u8(lr, scale)
     assert sum(seen) > 10000
@@ -158,7 +138,7 @@ def test_every_value_recounted_in_tap_order_is_the_reference(scale, monkeypatch)
 def test_torch_engine_uint8_and_autograd(monkeypatch):
     # the path of other devices (and autograd): torch's own block products
     rng = np.random.default_rng(7)
-    img = edges(48, 60, 1)
+    img = step_image(48, 60, 1)
 
     def engine_u8(img, s):
         order, plans = M._plan(img.shape[:2], s, None, 'bicubic', None)

@@ -3,14 +3,13 @@
 2e-6 for float, numpy and torch front ends; the metric preparation (quantise, Y, crop) exactly; PSNR, SSIM
 and IFC to 1e-6 relative. Random images, images with hard edges (where a different summation order could
 flip a rounding at an exact .5) and real photos (Set5, skipped when absent)."""
-import os
 
 import numpy as np
 import pytest
 import torch
 
 import _reference_kernels as R
-from srbench.data.benchmarks import benchmark_root
+from conftest import benchmark_images, step_image
 from srbench.transforms.imresize import imresize_np, imresize_torch
 
 SCALES = [1 / 2, 1 / 3, 1 / 4, 0.7, 0.9, 1.0, 1.5, 2, 3, 4, 8]
@@ -18,21 +17,7 @@ SIZES = [(1, 1), (1, 7), (2, 3), (5, 5), (13, 17), (31, 9), (64, 48)]
 
 
 def set5():
-    d = os.path.join(benchmark_root(), 'Set5', 'HR')
-    if not os.path.isdir(d):
-        pytest.skip(f'Set5 not found at {d} (set SRBENCH_DATA_ROOT)')
-    from srbench.data.io import imread, list_images
-    return [(p.stem, imread(p)) for p in list_images(d)]
-
-
-def edges(h, w, seed):
-    """uint8 image of hard vertical and horizontal steps between random levels (odd sums included)."""
-    rng = np.random.default_rng(seed)
-    rows = np.repeat(rng.integers(0, 256, size=(h + 7) // 8), 8)[:h]
-    cols = np.repeat(rng.integers(0, 256, size=(w + 5) // 6), 6)[:w]
-    img = np.stack([rows[:, None] + 0 * cols[None], 0 * rows[:, None] + cols[None],
-                    (rows[:, None] + cols[None]) % 256], axis=2)
-    return img.astype(np.uint8)
+    return benchmark_images('Set5')
 
 
 def check_uint8(img, scale=None, **kw):
@@ -82,7 +67,7 @@ def test_imresize_output_shapes_and_batches():
 
 @pytest.mark.parametrize('scale', [2, 3, 4])
 def test_imresize_hard_edges_round_like_the_reference(scale):
-    img = edges(96, 120, scale)
+    img = step_image(96, 120, scale)
     check_uint8(img, 1 / scale)
     lr = R.ref_imresize_np(img, 1 / scale)
     check_uint8(lr, scale)
