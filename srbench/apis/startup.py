@@ -24,6 +24,8 @@ import importlib.abc
 import importlib.util
 import sys
 
+from ..utils.modules import hidden_modules
+
 SKIPPED_PACKAGES = ('bitsandbytes', 'transformers')
 """Packages whose optimizers a test run does not register (MMEngine's ``register_<package>_optimizers``)."""
 
@@ -56,15 +58,8 @@ class _HideWhileExecuting(importlib.abc.Loader):
         return self.loader.create_module(spec)
 
     def exec_module(self, module):
-        hidden = [p for p in SKIPPED_PACKAGES if p not in sys.modules]
-        for p in hidden:
-            sys.modules[p] = None
-        try:
+        with hidden_modules(SKIPPED_PACKAGES) as hidden:
             self.loader.exec_module(module)
-        finally:
-            for p in hidden:
-                if sys.modules.get(p, 0) is None:
-                    del sys.modules[p]
         _skipped.extend(hidden)
 
 

@@ -17,6 +17,7 @@ from mmengine.runner import Runner
 from mmengine.visualization import Visualizer
 
 from ..registry import RUNNERS
+from ..utils.modules import hidden_modules
 from .console import filter_mmengine_warnings, quiet_console
 from .hooks import ProgressHook
 from .visualizer import LazyFigureVisualizer
@@ -53,12 +54,8 @@ class SRRunner(Runner):
         collect = runner_mod.collect_env
 
         def collect_env():
-            sys.modules['torchvision'] = None
-            try:
+            with hidden_modules(['torchvision']):
                 env = collect()
-            finally:
-                if sys.modules.get('torchvision', 0) is None:
-                    del sys.modules['torchvision']
             try:
                 env['TorchVision'] = metadata.version('torchvision')
             except metadata.PackageNotFoundError:
