@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 import numbers
 import os
 import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from typing import Sequence
 
 import torch
@@ -135,9 +135,7 @@ class _MetricWorker:
         try:
             if exc_type is None:
                 self.wait()
-        finally:
-            for f in self.pending:
-                f.cancel()
+        finally:                                # an error: batches not started are dropped
             self.pool.shutdown(wait=True, cancel_futures=True)
         return False
 
