@@ -40,14 +40,13 @@ How it is fast (round 3; the same numbers as the plain kernels of ``tests/_refer
 """
 from __future__ import annotations
 
-import math
-import threading
 
 import numpy as np
 import torch
 
 from ..registry import METRICS
 from ..utils.parallel import helper_available, pipeline
+from ..utils.workspace import Workspace
 from .base import SRMetric
 
 M = 3
@@ -98,26 +97,12 @@ _STRIP = 1 << 18    # elements of one row strip of _corr's temporaries (2 MiB of
 _STRIP1 = 1 << 17   # the same for the step-1 correlations (7 temporaries; measured)
 
 
-class _Workspace(threading.local):
-    """Float64 buffers by name, kept between calls (one set per thread) and grown to the largest image
-    seen: fresh memory for each call's ~100 bytes per pixel cost ~25 % of the time in page faults."""
-    def __init__(self):
-        self.bufs: dict = {}
-
-    def get(self, name: str, shape) -> torch.Tensor:
-        n = math.prod(shape)
-        b = self.bufs.get(name)
-        if b is None or b.numel() < n:
-            b = self.bufs[name] = torch.empty(n, dtype=torch.float64)
-        return b[:n].view(tuple(shape))
-
-
-_WS = _Workspace()
+_WS = Workspace()
 
 
 def release_workspace() -> None:
     """Free this thread's IFC buffers (about 100 bytes per pixel of the largest image seen)."""
-    _WS.bufs.clear()
+    _WS.release()
 
 
 def _pad_into(dst: torch.Tensor, src: torch.Tensor, p: int) -> torch.Tensor:
@@ -167,7 +152,7 @@ _PLANS: dict = {}
 
 
 def _corr_padded(xp: torch.Tensor, f: np.ndarray, step: int, off: int, out: torch.Tensor,
-                 ws: _Workspace | None = None) -> torch.Tensor:
+                 ws: Workspace | None = None) -> torch.Tensor:
     """``_corr`` of the image inside ``xp``, reflect-padded by ``off`` + the filter's half size, into
     ``out``; the strip temporaries from ``ws`` when given."""
     kh, kw = f.shape
@@ -266,7 +251,7 @@ def _corr_rows_first(xp: torch.Tensor, f: np.ndarray, out: torch.Tensor, ws, sig
     return out
 
 
-def _subbands(a: np.ndarray, b: np.ndarray, ws: _Workspace):
+def _subbands(a: np.ndarray, b: np.ndarray, ws: Workspace):
     """Yields (level, subband pair (2, h, w)) for levels 1..4 and bands 1 and 4 of
     ``buildSpyr(img, 4, 'sp5Filters', 'reflect1')`` of the reference ``a`` and the distorted ``b``,
     one at a time in ``ws``'s buffers (each is overwritten by the next). Each level reflect-pads its
@@ -286,7 +271,7 @@ def _subbands(a: np.ndarray, b: np.ndarray, ws: _Workspace):
             lo = _corr_padded(pad, _LO, 2, 0, ws.get('lo', (2, (h + 1) // 2, (w + 1) // 2)), ws)
 
 
-def _window_sums(sub: torch.Tensor, win: int, o: int, ws: _Workspace | None = None) -> np.ndarray:
+def _window_sums(sub: torch.Tensor, win: int, o: int, ws: Workspace | None = None) -> np.ndarray:
     """Sums of y, yn, y·yn, y², yn² (``sub`` = (y, yn), each H×W with sides multiples of 3) over the
     win×win windows centred on the middle pixels of the non-overlapping 3×3 blocks o..n-1-o → (5, ., .).
 
@@ -347,7 +332,7 @@ def _add_lines(acc: torch.Tensor, src) -> torch.Tensor:
     return acc.add_(src)
 
 
-def _distortion_channel(sub: torch.Tensor, win: int, o: int, ws: _Workspace | None = None):
+def _distortion_channel(sub: torch.Tensor, win: int, o: int, ws: Workspace | None = None):
     """(g, σv²) per inner non-overlapping block (``distsub_est_m.m``) of the subband pair ``sub``
     (2, H, W): reference, distorted."""
     n = float(win * win)
@@ -373,7 +358,7 @@ def _distortion_channel(sub: torch.Tensor, win: int, o: int, ws: _Workspace | No
     return g, vv
 
 
-def _gsm_covariance(y: np.ndarray, ws: _Workspace | None = None) -> np.ndarray:
+def _gsm_covariance(y: np.ndarray, ws: Workspace | None = None) -> np.ndarray:
     """``Cu`` of ``refparams_vecgsm.m``: the covariance (divided by N) of all N overlapping 3×3 blocks of
     ``y`` as 9-vectors (shift (dy, dx) -> component 3*dy + dx), without forming the 9×N matrix.
 

@@ -14,7 +14,6 @@ direct formula to ~1e-15 relative.
 """
 from __future__ import annotations
 
-import threading
 import warnings
 
 import numpy as np
@@ -22,6 +21,7 @@ import torch
 
 from ..registry import METRICS
 from ..utils.parallel import both
+from ..utils.workspace import Workspace
 from .base import SRMetric
 
 _STRIP = 96       # output rows per strip (fewer, larger operations: measured best, also with two threads)
@@ -46,18 +46,15 @@ def _pass(x: torch.Tensor, g: list, dim: int, out: torch.Tensor, tmp: torch.Tens
     return out
 
 
-_local = threading.local()
+_WS = Workspace()
 
 
 def _buffers(strip: int, k: int, w: int, wo: int):
     """This thread's work buffers for strips of ``strip`` output rows of a ``w``-wide image (kept between
     calls: allocating ~4 MB per image and thread costs page faults)."""
-    key = (strip, k, w)
-    got = getattr(_local, 'bufs', None)
-    if got is None or got[0] != key:
-        shapes = ((4, strip + k - 1, w), (4, strip, w), (4, strip, w), (4, strip, wo), (4, strip, wo))
-        got = _local.bufs = (key, tuple(torch.empty(sh, dtype=torch.float64) for sh in shapes))
-    return got[1]
+    return (_WS.get('ssim_in', (4, strip + k - 1, w)), _WS.get('ssim_rows', (4, strip, w)),
+            _WS.get('ssim_rows_tmp', (4, strip, w)), _WS.get('ssim_out', (4, strip, wo)),
+            _WS.get('ssim_out_tmp', (4, strip, wo)))
 
 
 def _ssim_rows(a: torch.Tensor, b: torch.Tensor, g: list, c1: float, c2: float, r0: int, r1: int,
