@@ -76,9 +76,8 @@ def output_size(in_size: int, scale: float) -> int:
 
 
 @lru_cache(maxsize=256)
-def _contributions_full(in_length: int, out_length: int, scale: float, method: str, antialiasing: bool):
-    """(weights, indices, left, offsets): :func:`contributions` plus, per output pixel, its first tap's
-    0-based input position before mirroring (``left``) and the offsets of the kept taps from it."""
+def _contributions(in_length: int, out_length: int, scale: float, method: str, antialiasing: bool):
+    """:func:`contributions`, cached (read-only arrays)."""
     kernel, width = _KERNELS[method]
     if scale < 1 and antialiasing:
         def h(x):
@@ -97,18 +96,16 @@ def _contributions_full(in_length: int, out_length: int, scale: float, method: s
     idx = aux[np.mod(idx.astype(np.int64) - 1, aux.size)]
     keep = np.any(w != 0, axis=0)                                             # MATLAB drops empty taps
     w, idx = np.ascontiguousarray(w[:, keep]), np.ascontiguousarray(idx[:, keep])
-    offsets = np.flatnonzero(keep)
-    left0 = left.astype(np.int64) - 1
-    for a in (w, idx, offsets, left0):
+    for a in (w, idx):
         a.setflags(write=False)
-    return w, idx, left0, offsets
+    return w, idx
 
 
 def contributions(in_length: int, out_length: int, scale: float, method: str = 'bicubic',
                   antialiasing: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """(weights, indices) of shape (out_length, taps): output pixel i is
     ``sum_j weights[i, j] * input[indices[i, j]]`` (0-based indices)."""
-    return _contributions_full(in_length, out_length, scale, method, bool(antialiasing))[:2]
+    return _contributions(in_length, out_length, scale, method, bool(antialiasing))
 
 
 # output rows per block of A @ X, output columns per block of X @ (Aᵀ ⊗ I_q); [upscaling, downscaling]
@@ -207,7 +204,7 @@ class _AxisPlan:
 
 @lru_cache(maxsize=256)
 def _axis_plan(in_length: int, out_length: int, scale: float, method: str, antialiasing: bool) -> _AxisPlan:
-    w, idx = _contributions_full(in_length, out_length, scale, method, antialiasing)[:2]
+    w, idx = _contributions(in_length, out_length, scale, method, antialiasing)
     return _AxisPlan(w, idx, in_length)
 
 
