@@ -89,10 +89,7 @@ def pipeline(items, fn) -> list:
             pending = None
     finally:
         if pending is not None:           # an error while making an item: let the call end first
-            try:
-                pending.result()
-            except Exception:  # noqa: BLE001 -- the first error is the one to report
-                pass
+            _settle(pending)
     return out
 
 
@@ -106,9 +103,14 @@ def both(first, second):
     try:
         a = first()
     except BaseException:
-        try:
-            fut.result()
-        except Exception:  # noqa: BLE001 -- the first error is the one to report
-            pass
+        _settle(fut)
         raise
     return a, fut.result()
+
+
+def _settle(fut) -> None:
+    """Wait for ``fut`` after an error elsewhere; its own error is dropped (the first error is reported)."""
+    try:
+        fut.result()
+    except Exception:  # noqa: BLE001
+        pass
